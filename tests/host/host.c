@@ -1,0 +1,307 @@
+/*
+ * host.c: the host backend. Each processor thread runs
+ * KiInitializeDynamicProcessor, reports online and then loops on a
+ * shared mailbox for broadcasts, as the EFI side's APs do. A hung
+ * processor (HOST_TIMEOUT) never reports: the BSP's timed wait expires
+ * and the thread is reset (told to exit and joined). Only for that
+ * injected hang is the wait short, so tests stay fast; every real start
+ * may take up to START_WAIT_MS.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "host.h"
+
+#define START_WAIT_MS 30000
+#define HANG_WAIT_MS 5
+#define STACK_BYTES (512 * 1024)
+
+enum cpu_state { CPU_OFF, CPU_STARTING, CPU_ONLINE, CPU_FAILED };
+
+struct cpu {
+	pthread_t thread;
+	ULONG index;
+	enum host_fault fault;
+	enum cpu_state state;
+	BOOLEAN stop;
+	ULONG seen;		/* last broadcast generation handled */
+};
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static pthread_mutex_t bcast_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct cpu cpus[HOST_MAX];
+static enum host_fault faults[HOST_MAX];
+static ULONG nslots;
+static __thread ULONG self;
+
+/* The mailbox: generation, work, and how many have still to finish. */
+static ULONG bc_gen, bc_count, bc_pending;
+static PKIPI_BROADCAST_WORKER bc_fn;
+static ULONG_PTR bc_ctx;
+
+static LONG allocs, fail_allocs;
+static ULONG starts;
+
+static VOID set_state(struct cpu *c, enum cpu_state s)
+{
+	pthread_mutex_lock(&mu);
+	c->state = s;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+}
+
+static enum cpu_state state_of(struct cpu *c)
+{
+	enum cpu_state s;
+
+	pthread_mutex_lock(&mu);
+	s = c->state;
+	pthread_mutex_unlock(&mu);
+	return s;
+}
+
+static VOID run_loop(struct cpu *c)
+{
+	PKIPI_BROADCAST_WORKER fn;
+	ULONG_PTR ctx;
+
+	pthread_mutex_lock(&mu);
+	for (;;) {
+		while (!c->stop && c->seen == bc_gen)
+			pthread_cond_wait(&cv, &mu);
+		if (c->stop)
+			break;
+		c->seen = bc_gen;
+		if (c->index >= bc_count)
+			continue;
+		fn = bc_fn;
+		ctx = bc_ctx;
+		pthread_mutex_unlock(&mu);
+		fn(ctx);
+		pthread_mutex_lock(&mu);
+		if (--bc_pending == 0)
+			pthread_cond_broadcast(&cv);
+	}
+	pthread_mutex_unlock(&mu);
+}
+
+static VOID hang(struct cpu *c)
+{
+	pthread_mutex_lock(&mu);
+	while (!c->stop)
+		pthread_cond_wait(&cv, &mu);
+	pthread_mutex_unlock(&mu);
+}
+
+static void *cpu_main(void *arg)
+{
+	struct cpu *c = arg;
+
+	self = c->index;
+	switch (c->fault) {
+	case HOST_TIMEOUT:
+		hang(c);
+		break;
+	case HOST_FAIL:
+		set_state(c, CPU_FAILED);
+		break;
+	case HOST_NO_INIT:
+		set_state(c, CPU_ONLINE);
+		break;
+	case HOST_OK:
+		KiInitializeDynamicProcessor(c->index);
+		set_state(c, CPU_ONLINE);
+		run_loop(c);
+		break;
+	}
+	return NULL;
+}
+
+static VOID spawn(struct cpu *c, ULONG index, enum host_fault f)
+{
+	pthread_attr_t attr;
+
+	c->index = index;
+	c->fault = f;
+	c->stop = FALSE;
+	c->state = CPU_STARTING;
+	c->seen = bc_gen;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, STACK_BYTES);
+	if (pthread_create(&c->thread, &attr, cpu_main, c)) {
+		perror("pthread_create");
+		abort();
+	}
+	pthread_attr_destroy(&attr);
+}
+
+static VOID reap(struct cpu *c)
+{
+	pthread_mutex_lock(&mu);
+	c->stop = TRUE;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+	pthread_join(c->thread, NULL);
+	set_state(c, CPU_OFF);
+}
+
+static enum cpu_state wait_started(struct cpu *c, int ms)
+{
+	struct timespec t;
+	enum cpu_state s;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (t.tv_nsec >= 1000000000) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&mu);
+	while (c->state == CPU_STARTING &&
+	       pthread_cond_timedwait(&cv, &mu, &t) != ETIMEDOUT)
+		;
+	s = c->state;
+	pthread_mutex_unlock(&mu);
+	return s;
+}
+
+static NTSTATUS host_start(ULONG slot, ULONG index)
+{
+	struct cpu *c = &cpus[slot];
+	enum host_fault f;
+	enum cpu_state s;
+
+	__atomic_add_fetch(&starts, 1, __ATOMIC_RELAXED);
+	if (slot == 0 || slot >= nslots || state_of(c) != CPU_OFF)
+		return STATUS_UNSUCCESSFUL;
+	f = faults[slot];
+	faults[slot] = HOST_OK;
+	spawn(c, index, f);
+	s = wait_started(c, f == HOST_TIMEOUT ? HANG_WAIT_MS : START_WAIT_MS);
+	if (s == CPU_ONLINE && f == HOST_OK)
+		return STATUS_SUCCESS;
+	reap(c);
+	if (s == CPU_ONLINE)
+		return STATUS_SUCCESS;	/* HOST_NO_INIT: the lie */
+	return s == CPU_FAILED ? STATUS_UNSUCCESSFUL : STATUS_IO_TIMEOUT;
+}
+
+/* Callers are the BSP (index 0): the other processors are the threads. */
+static ULONG_PTR host_broadcast(ULONG count, PKIPI_BROADCAST_WORKER fn,
+				ULONG_PTR ctx)
+{
+	ULONG_PTR r;
+
+	if (self != 0) {
+		fprintf(stderr, "host: broadcast from processor %u\n", self);
+		abort();
+	}
+	pthread_mutex_lock(&bcast_mu);
+	pthread_mutex_lock(&mu);
+	bc_fn = fn;
+	bc_ctx = ctx;
+	bc_count = count;
+	bc_pending = count - 1;
+	bc_gen++;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+	r = fn(ctx);
+	pthread_mutex_lock(&mu);
+	while (bc_pending)
+		pthread_cond_wait(&cv, &mu);
+	pthread_mutex_unlock(&mu);
+	pthread_mutex_unlock(&bcast_mu);
+	return r;
+}
+
+static ULONG host_current(VOID)
+{
+	return self;
+}
+
+static PVOID host_alloc(SIZE_T bytes)
+{
+	PVOID p;
+
+	if (__atomic_load_n(&fail_allocs, __ATOMIC_RELAXED) > 0 &&
+	    __atomic_sub_fetch(&fail_allocs, 1, __ATOMIC_RELAXED) >= 0)
+		return NULL;
+	p = malloc(bytes);
+	if (p)
+		__atomic_add_fetch(&allocs, 1, __ATOMIC_RELAXED);
+	return p;
+}
+
+static VOID host_free(PVOID p)
+{
+	__atomic_sub_fetch(&allocs, 1, __ATOMIC_RELAXED);
+	free(p);
+}
+
+const struct ke_backend host_backend = {
+	.start = host_start,
+	.broadcast = host_broadcast,
+	.current = host_current,
+	.alloc = host_alloc,
+	.free = host_free,
+};
+
+VOID host_init(ULONG max, ULONG active)
+{
+	ULONG i;
+
+	if (max > HOST_MAX || active > max) {
+		fprintf(stderr, "host: bad machine %u/%u\n", active, max);
+		abort();
+	}
+	nslots = max;
+	self = 0;
+	allocs = fail_allocs = 0;
+	starts = 0;
+	for (i = 0; i < max; i++)
+		faults[i] = HOST_OK;
+	for (i = 1; i < active; i++) {
+		spawn(&cpus[i], i, HOST_OK);
+		if (wait_started(&cpus[i], START_WAIT_MS) != CPU_ONLINE)
+			abort();
+	}
+}
+
+VOID host_fini(VOID)
+{
+	ULONG i;
+
+	for (i = 1; i < nslots; i++)
+		if (state_of(&cpus[i]) != CPU_OFF)
+			reap(&cpus[i]);
+}
+
+VOID host_fault(ULONG slot, enum host_fault f)
+{
+	faults[slot] = f;
+}
+
+VOID host_fail_allocs(LONG n)
+{
+	__atomic_store_n(&fail_allocs, n, __ATOMIC_RELAXED);
+}
+
+LONG host_allocs(VOID)
+{
+	return __atomic_load_n(&allocs, __ATOMIC_RELAXED);
+}
+
+ULONG host_starts(VOID)
+{
+	return __atomic_load_n(&starts, __ATOMIC_RELAXED);
+}
+
+VOID host_bind(ULONG index)
+{
+	self = index;
+}

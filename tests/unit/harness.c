@@ -1,0 +1,158 @@
+/*
+ * harness.c: the recording sink, the probe callback and the per-test
+ * machine.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+
+struct call calls[LOG_MAX];
+int ncalls;
+struct event events[LOG_MAX];
+int nevents;
+ULONG notifies;
+
+static struct event *new_event(char kind, struct ke_driver *d)
+{
+	struct event *e = &events[nevents < LOG_MAX ? nevents++ : LOG_MAX - 1];
+
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	strcpy(e->driver, d ? d->name : "-");
+	return e;
+}
+
+static VOID on_notify(struct ke_driver *d,
+		      const KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT *c, NTSTATUS op)
+{
+	(VOID)d;
+	(VOID)c;
+	(VOID)op;
+	notifies++;
+}
+
+static VOID on_verifier(struct ke_driver *d, const char *rule,
+			const char *detail)
+{
+	struct event *e = new_event('v', d);
+
+	snprintf(e->rule, sizeof(e->rule), "%s", rule);
+	snprintf(e->text, sizeof(e->text), "%s", detail);
+}
+
+static VOID on_dbg(struct ke_driver *d, const char *text)
+{
+	snprintf(new_event('d', d)->text, sizeof(events[0].text), "%s", text);
+}
+
+static VOID on_added(ULONG slot, ULONG index, NTSTATUS status, ULONG active)
+{
+	struct event *e = new_event('a', NULL);
+
+	e->slot = slot;
+	e->index = index;
+	e->status = status;
+	e->active = active;
+}
+
+const struct ke_sink rec_sink = {
+	.notify = on_notify,
+	.verifier = on_verifier,
+	.dbg = on_dbg,
+	.added = on_added,
+};
+
+VOID reset_log(VOID)
+{
+	ncalls = 0;
+	nevents = 0;
+	notifies = 0;
+}
+
+VOID machine(ULONG max, ULONG active, ULONG group_size, ULONG cap)
+{
+	struct ke_config cfg = {
+		.max = max, .active = active, .group_size = group_size,
+		.cap = cap, .verifier = TRUE,
+	};
+
+	reset_log();
+	assert_int_equal(ke_init(&cfg, &host_backend, &rec_sink),
+			 STATUS_SUCCESS);
+	host_init(max, active);
+}
+
+int setup_small(void **state)
+{
+	(void)state;
+	machine(8, 4, 0, 0);
+	return 0;
+}
+
+/* Every test must leave no core memory behind. */
+int teardown(void **state)
+{
+	(void)state;
+	host_fini();
+	assert_int_equal(host_allocs(), 0);
+	return 0;
+}
+
+VOID probe_cb(PVOID ctx, PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c, PNTSTATUS op)
+{
+	struct probe *p = ctx;
+	struct call *k = &calls[ncalls < LOG_MAX ? ncalls++ : LOG_MAX - 1];
+
+	k->id = p->id;
+	k->state = c->State;
+	k->nt = c->NtNumber;
+	k->status = c->Status;
+	k->op = *op;
+	k->pn = c->ProcNumber;
+	k->active = KeQueryActiveProcessorCountEx(ALL_PROCESSOR_GROUPS);
+	k->index_of_number = KeGetProcessorIndexFromNumber(&c->ProcNumber);
+	if (p->veto && c->State == KeProcessorAddStartNotify &&
+	    (p->veto_at == ANY_INDEX || p->veto_at == c->NtNumber))
+		*op = p->veto;
+	if (p->hook)
+		p->hook(p, c, op);
+}
+
+PVOID reg_probe(struct probe *p, ULONG flags)
+{
+	p->handle = KeRegisterProcessorChangeCallback(probe_cb, p, flags);
+	return p->handle;
+}
+
+int count_events(char kind)
+{
+	int i, n = 0;
+
+	for (i = 0; i < nevents; i++)
+		n += events[i].kind == kind;
+	return n;
+}
+
+int count_rule(const char *rule)
+{
+	int i, n = 0;
+
+	for (i = 0; i < nevents; i++)
+		n += events[i].kind == 'v' && !strcmp(events[i].rule, rule);
+	return n;
+}
+
+int expect_pass(int from, KE_PROCESSOR_CHANGE_NOTIFY_STATE s, ULONG nt,
+		const int *ids, int n)
+{
+	int i;
+
+	assert_true(from + n <= ncalls);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(calls[from + i].id, ids[i]);
+		assert_int_equal(calls[from + i].state, s);
+		assert_int_equal(calls[from + i].nt, nt);
+	}
+	return from + n;
+}

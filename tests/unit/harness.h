@@ -1,0 +1,79 @@
+/*
+ * harness.h: what the unit tests share. A fresh core on the host backend
+ * per test, a sink that records every event, and a "probe" callback
+ * that logs each notification and can be told to misbehave.
+ */
+#ifndef TESTS_UNIT_HARNESS_H
+#define TESTS_UNIT_HARNESS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "host.h"
+
+#define LOG_MAX 4096
+#define ANY_INDEX 0xfffffffeu
+
+/* One notification as a callback saw it. */
+struct call {
+	int id;				/* the probe's id */
+	KE_PROCESSOR_CHANGE_NOTIFY_STATE state;
+	ULONG nt;
+	NTSTATUS status;		/* ChangeContext->Status */
+	NTSTATUS op;			/* *OperationStatus on entry */
+	ULONG active;			/* active count during the call */
+	ULONG index_of_number;		/* index of ChangeContext->ProcNumber */
+	PROCESSOR_NUMBER pn;
+};
+
+struct probe;
+typedef VOID probe_hook(struct probe *p, PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c,
+			PNTSTATUS op);
+
+struct probe {
+	int id;
+	NTSTATUS veto;			/* written in Start at veto_at */
+	ULONG veto_at;			/* NtNumber, or ANY_INDEX */
+	probe_hook *hook;		/* extra behaviour, may be NULL */
+	PVOID handle;
+	PVOID arg;			/* for hooks */
+};
+
+struct event {
+	char kind;			/* 'v' verifier, 'd' dbg, 'a' added */
+	char driver[KE_NAME_MAX];
+	char rule[32];
+	char text[256];
+	ULONG slot, index, active;
+	NTSTATUS status;
+};
+
+extern struct call calls[LOG_MAX];
+extern int ncalls;
+extern struct event events[LOG_MAX];
+extern int nevents;
+extern ULONG notifies;			/* sink->notify invocations */
+extern const struct ke_sink rec_sink;
+
+/* Machine: max processors, active at boot, group size, cap. */
+VOID machine(ULONG max, ULONG active, ULONG group_size, ULONG cap);
+int teardown(void **state);
+int setup_small(void **state);		/* 8 present, 4 active */
+
+PROCESSOR_CALLBACK_FUNCTION probe_cb;
+PVOID reg_probe(struct probe *p, ULONG flags);
+VOID reset_log(VOID);
+
+/* Events of one kind, or with a given rule. */
+int count_events(char kind);
+int count_rule(const char *rule);
+
+/* Asserts calls[from..] holds exactly state `s` for processor nt, in
+ * probe order ids[0..n). Returns the next position. */
+int expect_pass(int from, KE_PROCESSOR_CHANGE_NOTIFY_STATE s, ULONG nt,
+		const int *ids, int n);
+
+#endif
