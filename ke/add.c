@@ -57,10 +57,10 @@ static NTSTATUS add(ULONG slot, ULONG n)
 		ExNotifyCallback(ki_procadd, &c, &st);
 		return STATUS_SUCCESS;
 	}
-	KI_STORE(&ki.numbered, n);
 	c.State = KeProcessorAddFailureNotify;
 	c.Status = final = st;
 	ExNotifyCallback(ki_procadd, &c, &st);
+	KI_STORE(&ki.numbered, n);	/* valid through Failure, for cleanup */
 	return final;
 }
 

@@ -1,0 +1,348 @@
+/*
+ * test_verifier.c: each verifier rule is reported once per occurrence,
+ * names the driver, and leaves the core consistent (DESIGN.md section 3,
+ * "Verifier" and "Deregistration").
+ */
+#include <string.h>
+
+#include "harness.h"
+
+#define VETO STATUS_INSUFFICIENT_RESOURCES
+
+static struct ke_driver drv;
+static struct probe p[3];
+
+/* The probes belong to a driver "bad", so reports can name it. */
+static NTSTATUS entry(PDRIVER_OBJECT o, PUNICODE_STRING path)
+{
+	int i;
+
+	(VOID)o;
+	(VOID)path;
+	for (i = 0; i < 3; i++) {
+		p[i] = (struct probe){ .id = i + 1, .veto_at = ANY_INDEX };
+		if (!reg_probe(&p[i], 0))
+			return STATUS_UNSUCCESSFUL;
+	}
+	return STATUS_SUCCESS;
+}
+
+static VOID unload(PDRIVER_OBJECT o)
+{
+	int i;
+
+	(VOID)o;
+	for (i = 0; i < 3; i++)
+		if (p[i].handle)
+			KeDeregisterProcessorChangeCallback(p[i].handle);
+}
+
+static NTSTATUS entry_with_unload(PDRIVER_OBJECT o, PUNICODE_STRING path)
+{
+	o->DriverUnload = unload;
+	return entry(o, path);
+}
+
+static int setup_driver(void **state)
+{
+	setup_small(state);
+	assert_int_equal(ke_load_driver(&drv, "bad", "", entry_with_unload),
+			 STATUS_SUCCESS);
+	return 0;
+}
+
+static int teardown_driver(void **state)
+{
+	ke_unload_driver(&drv);
+	return teardown(state);
+}
+
+/* Exactly one report, with this rule and the driver's name ("-" when
+ * the call came from outside any driver). */
+static void expect_one_from(const char *rule, const char *driver)
+{
+	assert_int_equal(count_events('v'), 1);
+	assert_string_equal(events[0].rule, rule);
+	assert_string_equal(events[0].driver, driver);
+	assert_int_equal(ke_violations(), 1);
+}
+
+static void expect_one(const char *rule)
+{
+	expect_one_from(rule, "bad");
+}
+
+static VOID write_in_non_start(struct probe *pr,
+			       PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c,
+			       PNTSTATUS op)
+{
+	(VOID)pr;
+	if (c->State != KeProcessorAddStartNotify)
+		*op = VETO;
+}
+
+static void test_verifier_status_written_in_complete(void **state)
+{
+	(void)state;
+	p[0].hook = write_in_non_start;
+	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	expect_one("status-not-start");
+	/* undone: the next callback saw success */
+	assert_int_equal(calls[4].op, STATUS_SUCCESS);
+}
+
+static void test_verifier_status_written_in_failure(void **state)
+{
+	(void)state;
+	p[0].hook = write_in_non_start;
+	host_fault(4, HOST_FAIL);
+	assert_int_equal(KeStartDynamicProcessor(4), STATUS_UNSUCCESSFUL);
+	expect_one("status-not-start");
+	assert_int_equal(calls[4].op, STATUS_UNSUCCESSFUL);
+}
+
+static void test_verifier_status_written_in_replay_complete(void **state)
+{
+	struct probe q = { .id = 9, .hook = write_in_non_start };
+	struct ke_driver *prev = ke_current_driver();
+
+	(void)state;
+	assert_null(prev);
+	assert_non_null(reg_probe(&q, KE_PROCESSOR_CHANGE_ADD_EXISTING));
+	assert_int_equal(count_rule("status-not-start"), 4);
+	assert_string_equal(events[0].driver, "-");
+	KeDeregisterProcessorChangeCallback(q.handle);
+}
+
+static void test_verifier_status_success_code_in_start(void **state)
+{
+	(void)state;
+	p[1].veto = 0x40000001;
+	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	expect_one("status-success");
+	assert_int_equal(calls[2].op, STATUS_SUCCESS);
+}
+
+static void test_verifier_status_overwrite_of_other_error(void **state)
+{
+	(void)state;
+	p[0].veto = VETO;
+	p[2].veto = STATUS_UNSUCCESSFUL;
+	assert_int_equal(KeStartDynamicProcessor(4), VETO);
+	expect_one("status-overwrite");
+}
+
+static void test_verifier_one_report_per_occurrence(void **state)
+{
+	(void)state;
+	p[0].hook = write_in_non_start;
+	p[1].hook = write_in_non_start;
+	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	assert_int_equal(KeStartDynamicProcessor(5), STATUS_SUCCESS);
+	assert_int_equal(count_rule("status-not-start"), 4);
+	assert_int_equal(ke_violations(), 4);
+}
+
+static VOID scribble(struct probe *pr, PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c,
+		     PNTSTATUS op)
+{
+	(VOID)pr;
+	(VOID)op;
+	c->NtNumber = 77;
+	c->ProcNumber.Reserved = 1;
+}
+
+static void test_verifier_context_modified_is_restored(void **state)
+{
+	(void)state;
+	p[0].hook = scribble;
+	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	assert_int_equal(count_rule("context-modified"), 2);
+	assert_int_equal(calls[1].nt, 4);
+	assert_int_equal(calls[1].pn.Reserved, 0);
+	assert_int_equal(calls[4].nt, 4);
+}
+
+static struct probe inner = { .id = 8 };
+
+static VOID register_inside(struct probe *pr,
+			    PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c, PNTSTATUS op)
+{
+	(VOID)pr;
+	(VOID)op;
+	if (c->State == KeProcessorAddStartNotify)
+		assert_null(reg_probe(&inner, KE_PROCESSOR_CHANGE_ADD_EXISTING));
+}
+
+static void test_verifier_register_in_callback_refused(void **state)
+{
+	(void)state;
+	p[1].hook = register_inside;
+	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	expect_one("reg-in-callback");
+	assert_int_equal(ncalls, 6);	/* the refused one got nothing */
+}
+
+static VOID deregister_target(struct probe *pr,
+			      PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c,
+			      PNTSTATUS op)
+{
+	struct probe *victim = pr->arg;
+
+	(VOID)c;
+	(VOID)op;
+	if (victim->handle) {
+		KeDeregisterProcessorChangeCallback(victim->handle);
+		victim->handle = NULL;
+	}
+}
+
+static void test_verifier_deregister_self_in_callback(void **state)
+{
+	static const int start[] = { 1, 2, 3 }, rest[] = { 1, 3 };
+	int at;
+
+	(void)state;
+	p[1].hook = deregister_target;
+	p[1].arg = &p[1];
+	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	expect_one("dereg-in-callback");
+	at = expect_pass(0, KeProcessorAddStartNotify, 4, start, 3);
+	at = expect_pass(at, KeProcessorAddCompleteNotify, 4, rest, 2);
+	assert_int_equal(at, ncalls);
+	assert_int_equal(drv.registrations, 2);
+}
+
+static void test_verifier_deregister_later_in_callback(void **state)
+{
+	static const int start[] = { 1, 2 };
+	int at;
+
+	(void)state;
+	p[0].hook = deregister_target;
+	p[0].arg = &p[2];
+	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	expect_one("dereg-in-callback");
+	at = expect_pass(0, KeProcessorAddStartNotify, 4, start, 2);
+	at = expect_pass(at, KeProcessorAddCompleteNotify, 4, start, 2);
+	assert_int_equal(at, ncalls);
+}
+
+static void test_verifier_deregister_during_failure_pass(void **state)
+{
+	static const int fail[] = { 1, 2 };
+
+	(void)state;
+	p[0].veto = VETO;
+	p[1].hook = deregister_target;
+	p[1].arg = &p[2];
+	assert_int_equal(KeStartDynamicProcessor(4), VETO);
+	/* p[2] went away in the Start pass: no Failure for it */
+	expect_pass(2, KeProcessorAddFailureNotify, 4, fail, 2);
+	assert_int_equal(ncalls, 4);
+}
+
+static void test_verifier_deregister_null_handle(void **state)
+{
+	(void)state;
+	ke_unload_driver(&drv);
+	reset_log();
+	KeDeregisterProcessorChangeCallback(NULL);
+	assert_int_equal(count_rule("dereg-null"), 1);
+}
+
+static void test_verifier_deregister_bad_handle(void **state)
+{
+	(void)state;
+	KeDeregisterProcessorChangeCallback((PVOID)&drv);
+	KeDeregisterProcessorChangeCallback((PVOID)(ULONG_PTR)0x7ffb);
+	assert_int_equal(count_rule("dereg-bad"), 2);
+	assert_int_equal(drv.registrations, 3);
+}
+
+static void test_verifier_deregister_twice(void **state)
+{
+	PVOID h = p[0].handle;
+
+	(void)state;
+	KeDeregisterProcessorChangeCallback(h);
+	p[0].handle = NULL;
+	KeDeregisterProcessorChangeCallback(h);
+	expect_one_from("dereg-double", "-");
+	assert_int_equal(drv.registrations, 2);
+	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	assert_int_equal(ncalls, 4);
+}
+
+static void test_verifier_unload_while_registered(void **state)
+{
+	(void)state;
+	drv.object.DriverUnload = NULL;	/* "forgets" to deregister */
+	ke_unload_driver(&drv);
+	assert_int_equal(count_rule("unload-registered"), 3);
+	assert_string_equal(events[0].driver, "bad");
+	assert_int_equal(drv.registrations, 0);
+	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	assert_int_equal(ncalls, 0);
+}
+
+static NTSTATUS entry_leaving_one(PDRIVER_OBJECT o, PUNICODE_STRING path)
+{
+	(VOID)o;
+	(VOID)path;
+	inner.handle = KeRegisterProcessorChangeCallback(probe_cb, &inner, 0);
+	return STATUS_UNSUCCESSFUL;
+}
+
+static void test_verifier_failed_entry_reclaims_registrations(void **state)
+{
+	struct ke_driver d2;
+
+	(void)state;
+	assert_int_equal(ke_load_driver(&d2, "half", "", entry_leaving_one),
+			 STATUS_UNSUCCESSFUL);
+	expect_one_from("unload-registered", "half");
+	assert_false(d2.loaded);
+	assert_int_equal(d2.registrations, 0);
+	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	assert_int_equal(ncalls, 6);	/* only the three of "bad" */
+}
+
+static void test_verifier_off_reports_nothing_and_keeps_writes(void **state)
+{
+	(void)state;
+	ke_set_verifier(FALSE);
+	assert_false(ke_verifier_enabled());
+	p[0].veto = VETO;
+	p[2].veto = STATUS_UNSUCCESSFUL;	/* last writer wins */
+	assert_int_equal(KeStartDynamicProcessor(4), STATUS_UNSUCCESSFUL);
+	KeDeregisterProcessorChangeCallback(NULL);
+	assert_int_equal(count_events('v'), 0);
+	assert_int_equal(ke_violations(), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup_driver, teardown_driver)
+		T(test_verifier_status_written_in_complete),
+		T(test_verifier_status_written_in_failure),
+		T(test_verifier_status_written_in_replay_complete),
+		T(test_verifier_status_success_code_in_start),
+		T(test_verifier_status_overwrite_of_other_error),
+		T(test_verifier_one_report_per_occurrence),
+		T(test_verifier_context_modified_is_restored),
+		T(test_verifier_register_in_callback_refused),
+		T(test_verifier_deregister_self_in_callback),
+		T(test_verifier_deregister_later_in_callback),
+		T(test_verifier_deregister_during_failure_pass),
+		T(test_verifier_deregister_null_handle),
+		T(test_verifier_deregister_bad_handle),
+		T(test_verifier_deregister_twice),
+		T(test_verifier_unload_while_registered),
+		T(test_verifier_failed_entry_reclaims_registrations),
+		T(test_verifier_off_reports_nothing_and_keeps_writes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
