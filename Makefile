@@ -1,0 +1,117 @@
+# hotadd: processor hot-add simulator for UEFI (x86-64).
+# `make` builds build/hotadd.efi, `make run` boots it in QEMU, `make test`
+# runs the host unit tests and the QEMU tests. See README.md.
+
+SMP     ?= 4
+HOLD    ?= 2
+ARGS    ?=
+DRIVERS ?=
+TIMEOUT ?= 0
+
+B       := build
+EFI     := $(B)/hotadd.efi
+IMG     := $(B)/run.img
+
+# Debian packages each target needs (tools/deps installs what is missing).
+PKGS_BUILD := gcc make binutils nasm gnu-efi
+PKGS_RUN   := $(PKGS_BUILD) ovmf qemu-system-x86 mtools dosfstools gdisk
+PKGS_TEST  := $(PKGS_RUN) libcmocka-dev
+
+CC      := gcc
+NASM    := nasm
+EFIINC  := /usr/include/efi
+EFILIB  := /usr/lib
+
+# Freestanding, position independent, MS-ABI-aware code for the firmware.
+# -mgeneral-regs-only: no SSE state to keep across firmware and AP entry.
+EFI_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g \
+	-ffreestanding -fno-stack-protector -fno-stack-check -fpic \
+	-fshort-wchar -mno-red-zone -mgeneral-regs-only \
+	-DGNU_EFI_USE_MS_ABI -DGNU_EFI_USE_EXTERNAL_STDARG \
+	-nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-Iinclude -Ike -Iefi -Iarch/x86 -I$(B)/gen \
+	-I$(EFIINC) -I$(EFIINC)/x86_64 -I$(EFIINC)/protocol
+
+include tests/unit.mk
+
+# Host tests of the simulator's own parsers (plain C, no UEFI types).
+PARSE_SRCS := efi/opt.c efi/list.c efi/tok.c efi/str.c ke/fmt.c
+PARSE_BIN  := $(B)/host/test_parse
+$(PARSE_BIN): tests/parse/test_parse.c $(PARSE_SRCS) $(wildcard efi/*.h) | deps-test
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Iefi $(ASAN_FLAGS) -o $@ $(filter %.c,$^) \
+		$(HOST_LIBS)
+
+EFI_SRCS := $(wildcard efi/*.c) $(wildcard arch/x86/*.c) $(KE_SRCS)
+ASM_SRCS := $(wildcard arch/x86/*.asm)
+DRV_SRCS := $(wildcard drivers/*.c) $(DRIVERS)
+drvname   = $(subst -,_,$(notdir $(basename $(1))))
+DRV_OBJS := $(foreach s,$(DRV_SRCS),$(B)/drv/$(call drvname,$(s)).o)
+EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(EFI_SRCS)) \
+	    $(patsubst %.asm,$(B)/efi/%.o,$(ASM_SRCS)) \
+	    $(DRV_OBJS) $(B)/efi/drvtab.o
+
+.PHONY: all run test bench clean deps-build deps-run deps-test unit qemu-test
+all: $(EFI)
+
+deps-build: ; @tools/deps $(PKGS_BUILD)
+deps-run:   ; @tools/deps $(PKGS_RUN)
+deps-test:  ; @tools/deps $(PKGS_TEST)
+
+$(B)/efi/%.o: %.c | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
+
+# The C header of structure offsets is the source of truth; NASM gets a
+# %define copy of it.
+$(B)/gen/offsets.inc: arch/x86/offsets.h
+	@mkdir -p $(dir $@)
+	sed -n 's|/\*.*\*/||; s/^#define[ \t]\+\([A-Z_0-9]\+\)[ \t]\+\([^ \t]*\).*/%define \1 \2/p' $< > $@
+
+$(B)/efi/%.o: %.asm $(B)/gen/offsets.inc | deps-build
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 -I$(B)/gen/ -o $@ $<
+
+# Drivers, built-in and DRIVERS=: each keeps only its DriverEntry global,
+# renamed after the file, so WDK-style sources link side by side unchanged.
+define drv_rule
+$(B)/drv/$(call drvname,$(1)).o: $(1) | deps-build
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(EFI_CFLAGS) -MMD -MT $$@ -c $$< -o $$@.1
+	objcopy -G DriverEntry \
+		--redefine-sym DriverEntry=drv_$(call drvname,$(1))_entry $$@.1 $$@
+endef
+$(foreach s,$(DRV_SRCS),$(eval $(call drv_rule,$(s))))
+
+$(B)/gen/drvtab.c: tools/drvtab FORCE
+	@mkdir -p $(dir $@)
+	@tools/drvtab $(foreach s,$(DRV_SRCS),$(call drvname,$(s))) > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+$(B)/efi/drvtab.o: $(B)/gen/drvtab.c | deps-build
+	$(CC) $(EFI_CFLAGS) -c $< -o $@
+
+$(B)/hotadd.so: $(EFI_OBJS) linker/hotadd.lds
+	ld -nostdlib -znocombreloc -shared -Bsymbolic -T linker/hotadd.lds \
+		$(EFILIB)/crt0-efi-x86_64.o $(EFI_OBJS) \
+		-L$(EFILIB) -lgnuefi -o $@
+	@tools/checkso $@
+
+$(EFI): $(B)/hotadd.so
+	objcopy -j .text -j .sdata -j .data -j .rodata -j .bss -j .dynamic \
+		-j .dynsym -j .rel -j .rela -j .reloc \
+		--target=efi-app-x86_64 $< $@
+	@echo "built $@ ($$(stat -c %s $@) bytes)"
+
+# A boot disk whose config file carries the options of `make run`.
+run: $(EFI) | deps-run
+	tools/mkimg $(IMG) $(EFI) "--hold $(HOLD) $(ARGS)"
+	tools/qemu --smp '$(SMP)' --disk $(IMG) --timeout $(TIMEOUT) --interactive
+
+test: deps-test $(EFI) unit-build $(PARSE_BIN)
+	tests/run $(PARSE_BIN) $(UNIT_BINS) $(TSAN_BINS)
+
+clean:
+	rm -rf $(B)
+
+FORCE:
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,60 @@
+; cpu.asm: x86 primitives the C code calls (System V calling convention).
+
+bits 64
+default rel
+section .text
+
+global cpu_rdtsc, cpu_pause, cpu_cpuid, cpu_apic_id
+
+; uint64_t cpu_rdtsc(void)
+cpu_rdtsc:
+	lfence				; do not let rdtsc run ahead of prior loads
+	rdtsc
+	shl	rdx, 32
+	or	rax, rdx
+	ret
+
+; void cpu_pause(void): spin-wait hint, lets a sibling thread run
+cpu_pause:
+	pause
+	ret
+
+; void cpu_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+cpu_cpuid:
+	push	rbx
+	mov	eax, edi
+	mov	ecx, esi
+	mov	r8, rdx
+	cpuid
+	mov	[r8], eax
+	mov	[r8 + 4], ebx
+	mov	[r8 + 8], ecx
+	mov	[r8 + 12], edx
+	pop	rbx
+	ret
+
+; uint32_t cpu_apic_id(void): this processor's APIC id, as apentry.asm
+; reads it (x2APIC id from leaf 0Bh when valid, else CPUID.01h:EBX[31:24])
+cpu_apic_id:
+	push	rbx
+	xor	eax, eax
+	cpuid
+	cmp	eax, 0Bh
+	jb	.legacy
+	mov	eax, 0Bh
+	xor	ecx, ecx
+	cpuid
+	test	ebx, ebx
+	jz	.legacy
+	mov	eax, edx
+	pop	rbx
+	ret
+.legacy:
+	mov	eax, 1
+	cpuid
+	shr	ebx, 24
+	mov	eax, ebx
+	pop	rbx
+	ret
+
+section .note.GNU-stack noalloc noexec nowrite progbits

@@ -1,0 +1,26 @@
+/*
+ * cfg.h: files on the volume the simulator was loaded from. Booting
+ * \EFI\BOOT\BOOTX64.EFI from removable media passes no load options, so a
+ * USB stick keeps its options in \EFI\hotadd\hotadd.cfg.
+ */
+#ifndef EFI_CFG_H
+#define EFI_CFG_H
+
+#include <efi.h>
+
+#define CFG_PATH "\\EFI\\hotadd\\hotadd.cfg"
+#define CFG_MAX 16384		/* bytes read from a text file at most */
+
+/*
+ * Read a text file of the boot volume into pool memory, NUL-terminated,
+ * or return NULL (and say why, unless it simply does not exist).
+ */
+char *cfg_read(const char *path);
+
+/*
+ * The image's load options as ASCII in pool memory, or NULL when there
+ * are none or they are not text (firmware may pass binary data there).
+ */
+char *cfg_load_options(void);
+
+#endif

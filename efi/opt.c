@@ -1,0 +1,175 @@
+/*
+ * opt.c: option parsing. One table describes every option; the parser and
+ * the usage text both read it, so they cannot disagree.
+ */
+#include <stddef.h>
+#include "opt.h"
+#include "list.h"
+#include "str.h"
+#include "tok.h"
+#include "fmt.h"
+
+enum kind { FLAG, NUM, LIST };
+
+struct opt {
+	const char *name;
+	enum kind kind;
+	size_t off;		/* field in struct options */
+	uint32_t max;		/* NUM: largest value; LIST: limit */
+	const char *arg;	/* NUM, LIST: what the value is */
+	const char *help;
+};
+
+#define F(field) offsetof(struct options, field)
+
+static const struct opt opts[] = {
+	{ "--hold", NUM, F(hold), MAX_CPUS, "N",
+	  "hold back the last N application processors (hot-addable)" },
+	{ "--hold-mp", LIST, F(hold_mp), MAX_CPUS, "LIST",
+	  "hold these MP Services processor numbers, e.g. 3,5-7" },
+	{ "--ap-timeout-ms", NUM, F(ap_timeout_ms), 600000, "MS",
+	  "wait this long for a processor to come online (default 2000)" },
+	{ "--trace", FLAG, F(trace), 0, 0,
+	  "print machine-readable @ lines" },
+	{ "--batch", FLAG, F(batch), 0, 0,
+	  "shut the machine down at the end" },
+	{ "--no-mp", FLAG, F(no_mp), 0, 0,
+	  "ignore MP Services and run with the BSP alone" },
+	{ "--help", FLAG, F(help), 0, 0, "print this help" },
+};
+
+#define NOPTS (sizeof opts / sizeof opts[0])
+
+void
+opt_defaults(struct options *o)
+{
+	__builtin_memset(o, 0, sizeof *o);
+	o->ap_timeout_ms = 2000;
+}
+
+/* "--name" or "--name=value": the table entry, and value (or NULL). */
+static const struct opt *
+lookup(char *word, const char **value)
+{
+	char *eq = word;
+	size_t i;
+
+	while (*eq && *eq != '=')
+		eq++;
+	*value = *eq ? eq + 1 : NULL;
+	*eq = 0;
+	for (i = 0; i < NOPTS; i++)
+		if (str_eq(word, opts[i].name))
+			return &opts[i];
+	return NULL;
+}
+
+/* Store value into o; on failure write the reason to err. */
+static int
+apply(const struct opt *op, const char *value, struct options *o, char *err)
+{
+	uint8_t *field = (uint8_t *)o + op->off;
+	uint64_t v;
+
+	switch (op->kind) {
+	case FLAG:
+		*field = 1;
+		return 1;
+	case NUM:
+		if (!str_to_u64(value, op->max, &v)) {
+			ke_snprintf(err, LIST_ERR_MAX,
+				    "'%s' is not a number from 0 to %u",
+				    value, op->max);
+			return 0;
+		}
+		*(uint32_t *)field = (uint32_t)v;
+		return 1;
+	case LIST:
+		return list_parse(value, op->max, field, err);
+	}
+	return 0;
+}
+
+/* One option word, with the words after it in *p for a separate value. */
+static int
+one(struct options *o, char *word, const char **p, char *msg)
+{
+	char value[TOK_MAX], err[LIST_ERR_MAX];
+	const struct opt *op;
+	const char *v;
+
+	op = lookup(word, &v);
+	if (op == NULL) {
+		ke_snprintf(msg, TOK_MAX + 64, "unknown option '%s'", word);
+		return 0;
+	}
+	if (op->kind == FLAG && v) {
+		ke_snprintf(msg, TOK_MAX + 64, "%s takes no value", op->name);
+		return 0;
+	}
+	if (op->kind != FLAG && v == NULL) {
+		/* The next word is the value, unless it is another option. */
+		const char *q = *p;
+		int r = tok_next(&q, value);
+
+		if (r == TOK_ERROR) {
+			*p = q;
+			ke_snprintf(msg, TOK_MAX + 64, "%s: %s", op->name, value);
+			return 0;
+		}
+		if (r == TOK_END || value[0] == '-') {
+			ke_snprintf(msg, TOK_MAX + 64, "%s needs a value (%s)",
+				    op->name, op->arg);
+			return 0;
+		}
+		*p = q;
+		v = value;
+	}
+	if (!apply(op, v, o, err)) {
+		ke_snprintf(msg, TOK_MAX + 64, "%s: %s", op->name, err);
+		return 0;
+	}
+	return 1;
+}
+
+int
+opt_parse(struct options *o, const char *line, int has_program,
+	  void (*bad)(void *arg, const char *msg), void *arg)
+{
+	char word[TOK_MAX], msg[TOK_MAX + 64];
+	const char *p = line, *q = line;
+	int r, errors = 0;
+
+	/* The UEFI Shell passes the program's own name first. */
+	if (has_program && tok_next(&q, word) == TOK_WORD && word[0] != '-')
+		p = q;
+	while ((r = tok_next(&p, word)) != TOK_END) {
+		if (r == TOK_ERROR) {
+			ke_snprintf(msg, sizeof msg, "options: %s", word);
+			bad(arg, msg);
+			return errors + 1;
+		}
+		if (!one(o, word, &p, msg)) {
+			bad(arg, msg);
+			errors++;
+		}
+	}
+	return errors;
+}
+
+void
+opt_usage(void (*out)(void *arg, const char *line), void *arg)
+{
+	char line[160], left[32];
+	size_t i;
+
+	out(arg, "usage: hotadd [option ...]\n");
+	for (i = 0; i < NOPTS; i++) {
+		ke_snprintf(left, sizeof left, "%s%s%s", opts[i].name,
+			    opts[i].arg ? " " : "",
+			    opts[i].arg ? opts[i].arg : "");
+		ke_snprintf(line, sizeof line, "  %-20s %s\n", left,
+			    opts[i].help);
+		out(arg, line);
+	}
+}

@@ -1,0 +1,36 @@
+/*
+ * opt.h: the simulator's options, from the firmware's load options (or the
+ * UEFI Shell's command line) and from the config file on the boot volume.
+ */
+#ifndef EFI_OPT_H
+#define EFI_OPT_H
+
+#include <stdint.h>
+
+#define MAX_CPUS 1024		/* processors the simulator can manage */
+
+struct options {
+	uint32_t hold;			/* hold back the last N APs */
+	uint8_t hold_mp[MAX_CPUS / 8];	/* hold these MP numbers */
+	uint32_t ap_timeout_ms;		/* wait for "online" this long */
+	uint8_t trace;			/* print the @ lines */
+	uint8_t batch;			/* shut down at the end */
+	uint8_t no_mp;			/* ignore MP Services */
+	uint8_t help;
+};
+
+void opt_defaults(struct options *o);
+
+/*
+ * Apply the options in line to o. has_program: the first word is the
+ * program's own name (as the UEFI Shell passes it) unless it starts with
+ * '-'. Each bad option is reported through bad() as one line and leaves o
+ * as it was for that option; returns how many were bad.
+ */
+int opt_parse(struct options *o, const char *line, int has_program,
+	      void (*bad)(void *arg, const char *msg), void *arg);
+
+/* The usage text, one option per line, each ending in '\n'. */
+void opt_usage(void (*out)(void *arg, const char *line), void *arg);
+
+#endif

@@ -1,0 +1,87 @@
+/* table.c: the processor table, for people and (with --trace) for tools. */
+#include <efi.h>
+#include "uefi.h"
+#include "con.h"
+#include "cpu.h"
+#include "fmt.h"
+
+static const char *const state_names[] = {
+	[CPU_BSP] = "bsp",
+	[CPU_ONLINE] = "online",
+	[CPU_HELD] = "held",
+	[CPU_FAILED] = "failed",
+	[CPU_STARTING] = "starting",
+};
+
+const char *
+cpu_state_name(enum cpu_state s)
+{
+	return state_names[s];
+}
+
+static const char *
+yes(UINT32 flags, UINT32 bit)
+{
+	return flags & bit ? "yes" : "no";
+}
+
+/* MP Services' flags change as the simulator enables and disables APs. */
+static void
+refresh(struct machine *m, struct cpu *c)
+{
+	EFI_PROCESSOR_INFORMATION info;
+
+	if (m->mp && !EFI_ERROR(uefi_call_wrapper(m->mp->GetProcessorInfo, 3,
+						  m->mp, c->mp, &info)))
+		c->flags = info.StatusFlag;
+}
+
+static void
+row(struct cpu *c)
+{
+	char nt[12] = "-";
+
+	if (c->index != NO_INDEX)
+		ke_snprintf(nt, sizeof nt, "%u", c->index);
+	con_printf("%4u %5u %7u %5u %6u  %-3s %-7s %-7s  %-8s %3s\n", c->mp,
+		   c->mp_apic, c->package, c->core, c->thread,
+		   yes(c->flags, PROCESSOR_AS_BSP_BIT),
+		   yes(c->flags, PROCESSOR_ENABLED_BIT),
+		   yes(c->flags, PROCESSOR_HEALTH_STATUS_BIT),
+		   cpu_state_name(c->state), nt);
+}
+
+void
+cpus_count(struct machine *m, UINT32 *active, UINT32 *held)
+{
+	UINT32 n;
+
+	*active = *held = 0;
+	for (n = 0; n < m->ncpu; n++) {
+		*active += m->cpu[n].state == CPU_BSP ||
+			   m->cpu[n].state == CPU_ONLINE;
+		*held += m->cpu[n].state == CPU_HELD;
+	}
+}
+
+void
+cpus_print(struct machine *m)
+{
+	struct cpu *c;
+	UINT32 n;
+
+	con_printf("  mp  apic package  core thread  bsp enabled healthy  "
+		   "state     nt\n");
+	for (n = 0; n < m->ncpu; n++) {
+		c = &m->cpu[n];
+		refresh(m, c);
+		row(c);
+	}
+	for (n = 0; n < m->ncpu; n++) {
+		c = &m->cpu[n];
+		con_trace("cpu mp=%u apic=%u package=%u core=%u thread=%u "
+			  "state=%s signature=0x%08x", c->mp, c->mp_apic,
+			  c->package, c->core, c->thread,
+			  cpu_state_name(c->state), c->signature);
+	}
+}

@@ -1,0 +1,276 @@
+/*
+ * test_parse.c: host tests for the simulator's parsers: words (tok.c),
+ * numbers (str.c), processor lists (list.c) and options (opt.c).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "list.h"
+#include "opt.h"
+#include "str.h"
+#include "tok.h"
+
+/* ---- tok ---- */
+
+static void
+test_tok_splits_on_blanks_and_keeps_quoted_words(void **state)
+{
+	const char *p = "  add\t'a b; c' \"x y\"z ";
+	char w[TOK_MAX];
+
+	(void)state;
+	assert_int_equal(tok_next(&p, w), TOK_WORD);
+	assert_string_equal(w, "add");
+	assert_int_equal(tok_next(&p, w), TOK_WORD);
+	assert_string_equal(w, "a b; c");
+	assert_int_equal(tok_next(&p, w), TOK_WORD);
+	assert_string_equal(w, "x yz");
+	assert_int_equal(tok_next(&p, w), TOK_END);
+}
+
+static void
+test_tok_rejects_unclosed_quote(void **state)
+{
+	const char *p = "echo 'oops";
+	char w[TOK_MAX];
+
+	(void)state;
+	assert_int_equal(tok_next(&p, w), TOK_WORD);
+	assert_int_equal(tok_next(&p, w), TOK_ERROR);
+	assert_string_equal(w, "unclosed quote");
+}
+
+static void
+test_tok_rejects_overlong_word(void **state)
+{
+	char line[TOK_MAX + 10], w[TOK_MAX];
+	const char *p = line;
+
+	(void)state;
+	memset(line, 'a', sizeof line - 1);
+	line[sizeof line - 1] = 0;
+	assert_int_equal(tok_next(&p, w), TOK_ERROR);
+	assert_string_equal(w, "word too long");
+}
+
+/* ---- str_to_u64 ---- */
+
+static void
+test_number_accepts_decimal_and_hex_within_max(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	assert_true(str_to_u64("42", 100, &v));
+	assert_int_equal(v, 42);
+	assert_true(str_to_u64("0xC000009A", UINT32_MAX, &v));
+	assert_int_equal(v, 0xC000009Au);
+	assert_true(str_to_u64("18446744073709551615", UINT64_MAX, &v));
+	assert_int_equal(v, UINT64_MAX);
+}
+
+static void
+test_number_rejects_sign_junk_empty_and_overflow(void **state)
+{
+	uint64_t v = 7;
+
+	(void)state;
+	assert_false(str_to_u64("-1", 100, &v));
+	assert_false(str_to_u64("1x", 100, &v));
+	assert_false(str_to_u64("", 100, &v));
+	assert_false(str_to_u64("0x", 100, &v));
+	assert_false(str_to_u64("101", 100, &v));
+	assert_false(str_to_u64("18446744073709551616", UINT64_MAX, &v));
+	assert_int_equal(v, 7);
+}
+
+/* ---- list ---- */
+
+static void
+test_list_sets_numbers_and_inclusive_ranges(void **state)
+{
+	uint8_t map[4] = { 0 };
+	char err[LIST_ERR_MAX];
+	unsigned n, want[] = { 3, 5, 6, 7, 31 };
+	unsigned i = 0;
+
+	(void)state;
+	assert_true(list_parse("3,5-7,31", 32, map, err));
+	for (n = 0; n < 32; n++) {
+		int in = i < 5 && want[i] == n;
+
+		assert_int_equal(list_has(map, n), in);
+		i += in;
+	}
+}
+
+static void
+test_list_rejects_bad_items_and_leaves_map_untouched(void **state)
+{
+	const char *bad[] = { "", "3,", ",3", "7-5", "32", "1-32", "a",
+			      "-1", "3;4", "1--2",
+			      "00000000000000000000000000000001" };
+	char err[LIST_ERR_MAX];
+	uint8_t map[4];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		memset(map, 0, sizeof map);
+		err[0] = 0;
+		assert_false(list_parse(bad[i], 32, map, err));
+		assert_true(err[0] != 0);
+		assert_memory_equal(map, "\0\0\0\0", 4);
+	}
+	list_parse("7-5", 32, map, err);
+	assert_string_equal(err, "range 7-5 runs backwards");
+	list_parse("32", 32, map, err);
+	assert_string_equal(err, "32 is out of range (0-31)");
+}
+
+/* ---- options ---- */
+
+static char msgs[8][400];
+static int nmsg;
+
+static void
+collect(void *arg, const char *msg)
+{
+	(void)arg;
+	if (nmsg < 8)
+		strncpy(msgs[nmsg++], msg, sizeof msgs[0] - 1);
+}
+
+static int
+parse(struct options *o, const char *line, int has_program)
+{
+	nmsg = 0;
+	memset(msgs, 0, sizeof msgs);
+	opt_defaults(o);
+	return opt_parse(o, line, has_program, collect, NULL);
+}
+
+static void
+test_options_defaults(void **state)
+{
+	struct options o;
+
+	(void)state;
+	assert_int_equal(parse(&o, "", 0), 0);
+	assert_int_equal(o.hold, 0);
+	assert_int_equal(o.ap_timeout_ms, 2000);
+	assert_false(o.trace || o.batch || o.help || o.no_mp);
+}
+
+static void
+test_options_values_separate_or_with_equals(void **state)
+{
+	struct options o;
+
+	(void)state;
+	assert_int_equal(parse(&o, "--hold 3 --ap-timeout-ms=250 --trace "
+				   "--hold-mp '1,4-5' --batch", 0), 0);
+	assert_int_equal(o.hold, 3);
+	assert_int_equal(o.ap_timeout_ms, 250);
+	assert_true(o.trace && o.batch);
+	assert_true(list_has(o.hold_mp, 1) && list_has(o.hold_mp, 4) &&
+		    list_has(o.hold_mp, 5));
+	assert_false(list_has(o.hold_mp, 2));
+}
+
+static void
+test_options_skip_program_name_only_when_asked(void **state)
+{
+	struct options o;
+
+	(void)state;
+	assert_int_equal(parse(&o, "FS0:\\hotadd.efi --hold 1", 1), 0);
+	assert_int_equal(o.hold, 1);
+	assert_int_equal(parse(&o, "--hold 1", 1), 0);
+	assert_int_equal(o.hold, 1);
+	assert_int_equal(parse(&o, "hold 1", 0), 2);
+	assert_string_equal(msgs[0], "unknown option 'hold'");
+}
+
+static void
+test_options_bad_ones_are_named_and_rest_still_apply(void **state)
+{
+	struct options o;
+
+	(void)state;
+	assert_int_equal(parse(&o, "--frob --hold x --trace=1 --hold-mp "
+				   "--hold 2 --ap-timeout-ms 600001", 0), 5);
+	assert_string_equal(msgs[0], "unknown option '--frob'");
+	assert_string_equal(msgs[1],
+			    "--hold: 'x' is not a number from 0 to 1024");
+	assert_string_equal(msgs[2], "--trace takes no value");
+	assert_string_equal(msgs[3], "--hold-mp needs a value (LIST)");
+	assert_string_equal(msgs[4], "--ap-timeout-ms: '600001' is not a "
+				     "number from 0 to 600000");
+	assert_int_equal(o.hold, 2);
+	assert_int_equal(o.ap_timeout_ms, 2000);
+	assert_false(o.trace);
+}
+
+static void
+test_options_missing_value_at_end_and_unclosed_quote(void **state)
+{
+	struct options o;
+
+	(void)state;
+	assert_int_equal(parse(&o, "--hold", 0), 1);
+	assert_string_equal(msgs[0], "--hold needs a value (N)");
+	assert_int_equal(parse(&o, "--trace --hold-mp '1,2", 0), 1);
+	assert_string_equal(msgs[0], "--hold-mp: unclosed quote");
+	assert_true(o.trace);
+}
+
+static char usage[4096];
+
+static void
+append(void *arg, const char *line)
+{
+	(void)arg;
+	strncat(usage, line, sizeof usage - strlen(usage) - 1);
+}
+
+static void
+test_usage_lists_every_option(void **state)
+{
+	const char *names[] = { "--hold N", "--hold-mp LIST",
+				"--ap-timeout-ms MS", "--trace", "--batch",
+				"--no-mp", "--help" };
+	size_t i;
+
+	(void)state;
+	usage[0] = 0;
+	opt_usage(append, NULL);
+	assert_non_null(strstr(usage, "usage: hotadd"));
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		assert_non_null(strstr(usage, names[i]));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tok_splits_on_blanks_and_keeps_quoted_words),
+		cmocka_unit_test(test_tok_rejects_unclosed_quote),
+		cmocka_unit_test(test_tok_rejects_overlong_word),
+		cmocka_unit_test(test_number_accepts_decimal_and_hex_within_max),
+		cmocka_unit_test(test_number_rejects_sign_junk_empty_and_overflow),
+		cmocka_unit_test(test_list_sets_numbers_and_inclusive_ranges),
+		cmocka_unit_test(test_list_rejects_bad_items_and_leaves_map_untouched),
+		cmocka_unit_test(test_options_defaults),
+		cmocka_unit_test(test_options_values_separate_or_with_equals),
+		cmocka_unit_test(test_options_skip_program_name_only_when_asked),
+		cmocka_unit_test(test_options_bad_ones_are_named_and_rest_still_apply),
+		cmocka_unit_test(test_options_missing_value_at_end_and_unclosed_quote),
+		cmocka_unit_test(test_usage_lists_every_option),
+	};
+
+	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
+}

@@ -1,0 +1,70 @@
+# lib.sh: the QEMU test harness, sourced by tests/run.
+#
+# A case is a shell function named case_*. It boots the simulator with
+# `boot`, then judges what the simulator printed on its serial console
+# with `expect`, `expect_count` and `expect_none`. Every boot is bounded by
+# a timeout, and a boot passes only if the simulator itself said it was
+# exiting (its @exit line) and QEMU then powered off.
+
+Q=build/qemu
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-180}
+mkdir -p $Q
+
+# boot NAME SMP "OPTIONS" [--usb] : boot build/hotadd.efi, log in $Q/NAME.log
+boot() {
+	name=$1 smp=$2 opts=$3
+	shift 3
+	LOG=$Q/$name.log
+	tools/mkimg $Q/$name.img build/hotadd.efi "$opts" ||
+		{ fail "could not build the boot disk"; return; }
+	tools/qemu --smp "$smp" --disk $Q/$name.img --timeout $BOOT_TIMEOUT \
+		--log $LOG.raw "$@" </dev/null
+	rc=$?
+	tr -d '\r' < $LOG.raw | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' > $LOG
+	rm -f $Q/$name.img $Q/$name.img.vars $LOG.raw
+	if [ $rc = 124 ]; then
+		fail "QEMU timed out after ${BOOT_TIMEOUT}s"
+	elif [ $rc != 0 ]; then
+		fail "QEMU exited with $rc"
+	fi
+	expect '^@exit status=0x[0-9a-f]{8}$'
+}
+
+fail() {
+	FAILED="${FAILED:+$FAILED; }$*"
+}
+
+# expect REGEX: some line of the log matches (extended regex)
+expect() {
+	grep -Eq -- "$1" "$LOG" || fail "no line matches /$1/"
+}
+
+# expect_none REGEX: no line matches
+expect_none() {
+	grep -Eq -- "$1" "$LOG" && fail "unexpected line: $(grep -E -m1 -- "$1" "$LOG")"
+	return 0
+}
+
+# expect_count N REGEX: exactly N lines match
+expect_count() {
+	n=$(grep -Ec -- "$2" "$LOG")
+	[ "$n" = "$1" ] || fail "$n lines match /$2/, expected $1"
+}
+
+# run_case NAME: run case_NAME, print PASS or FAIL (with the log's tail)
+run_case() {
+	FAILED=
+	LOG=/dev/null
+	start=$(date +%s)
+	"case_$1"
+	t=$(( $(date +%s) - start ))
+	if [ -z "$FAILED" ]; then
+		echo "PASS qemu/$1 (${t}s)"
+		PASSED_N=$((PASSED_N + 1))
+	else
+		echo "FAIL qemu/$1 (${t}s): $FAILED"
+		echo "---- last lines of $LOG"
+		tail -n 25 "$LOG" | sed 's/^/    /'
+		FAILED_N=$((FAILED_N + 1))
+	fi
+}
