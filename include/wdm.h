@@ -14,6 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Pool tags are written as multi-character constants ('gaTm'). */
+#pragma GCC diagnostic ignored "-Wmultichar"
+
 /* Annotations: the WDK's SAL and calling-convention markers, all empty. */
 #define IN
 #define OUT
