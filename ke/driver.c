@@ -61,6 +61,7 @@ static VOID reclaim(struct ke_driver *d)
 {
 	PVOID h;
 
+	ke_reclaim_workload(d);		/* first: it may use d's pool */
 	ki_lock();
 	while ((h = ki_cb_owned(d))) {
 		ki_violation(d, "unload-registered", "driver went away with "

@@ -30,6 +30,9 @@ struct ke_driver {
 	WCHAR wname[KE_NAME_MAX + 8];		/* \Driver\<name> */
 	WCHAR wpath[KE_NAME_MAX + 56];		/* \Registry\...\<name> */
 	UNICODE_STRING registry_path;
+	/* <hotadd.h> HotaddSetStats: called by ke_driver_stats. */
+	VOID (*stats)(PVOID context);
+	PVOID stats_context;
 };
 
 /*
@@ -114,6 +117,20 @@ NTSTATUS ke_load_driver(struct ke_driver *d, const char *name,
 			const char *options, PDRIVER_INITIALIZE entry);
 VOID ke_unload_driver(struct ke_driver *d);
 struct ke_driver *ke_current_driver(VOID);
+
+/*
+ * Simulator extensions for drivers (<hotadd.h>, ke/hotadd.c).
+ * ke_run_workloads: every active processor's loop, the BSP's included,
+ * calls it over and over; it runs each started workload once, here. It
+ * returns at once on a processor that is not active.
+ * ke_driver_stats: the `stats` command; runs d's stats routine, if it
+ * set one, on the calling processor (the BSP) with d as current driver.
+ * ke_reclaim_workload: the unload path; stops d's workload if d left it
+ * running, reporting rule "workload-at-unload".
+ */
+VOID ke_run_workloads(VOID);
+VOID ke_driver_stats(struct ke_driver *d);
+VOID ke_reclaim_workload(struct ke_driver *d);
 
 /* Core state for tests and the console. */
 BOOLEAN ke_verifier_enabled(VOID);

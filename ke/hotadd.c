@@ -1,0 +1,213 @@
+/*
+ * hotadd.c: the simulator's extensions for drivers (<hotadd.h>): load
+ * options, per-processor workloads and the `stats` hook.
+ *
+ * Workloads live in a small fixed table, not in struct ke_driver: every
+ * processor's loop has to find them all, and the core keeps no list of
+ * drivers (their storage belongs to the simulator).
+ */
+#include "ki.h"
+#include <hotadd.h>
+
+#define WORKLOAD_SLOTS 8
+
+/*
+ * One started workload. `owner` claims the slot; `fn` is published last
+ * and cleared first, so a processor that reads it non-NULL also sees
+ * `ctx`. `busy` counts the processors between "about to read fn" and
+ * "done calling it": a stop clears fn and then waits for busy to drain.
+ * Both sides use sequentially consistent operations (store fn, load
+ * busy / add busy, load fn): whatever the interleaving, either the
+ * runner sees fn cleared or the stopper sees the runner counted.
+ */
+struct workload {
+	struct ke_driver *owner;	/* atomic */
+	PHOTADD_WORKLOAD fn;		/* atomic */
+	PVOID ctx;			/* atomic */
+	LONG busy;			/* atomic */
+};
+
+static struct workload slots[WORKLOAD_SLOTS];
+
+/* Per processor: 1 + the slot whose workload it is running, or 0. Lets a
+ * workload stop itself without waiting for its own call to return. */
+static ULONG running[KE_MAX_PROCESSORS];
+
+#define SC __ATOMIC_SEQ_CST
+
+static struct ke_driver *driver_of(PDRIVER_OBJECT o)
+{
+	if (!o || o->Type != IO_TYPE_DRIVER)
+		return NULL;
+	return CONTAINING_RECORD(o, struct ke_driver, object);
+}
+
+static BOOLEAN is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* The value of the last word "key=value" (or "key") in opts, or NULL;
+ * *len gets its length. */
+static const char *find_option(const char *opts, const char *key,
+			       SIZE_T *len)
+{
+	const char *found = NULL, *w, *v;
+	SIZE_T k;
+
+	for (k = 0; key[k]; k++)
+		;
+	while (*opts) {
+		while (is_blank(*opts))
+			opts++;
+		w = opts;
+		while (*opts && !is_blank(*opts))
+			opts++;
+		if (opts - w < (LONG_PTR)k || __builtin_memcmp(w, key, k))
+			continue;
+		v = w + k;
+		if (v == opts) {		/* bare key */
+			found = v;
+			*len = 0;
+		} else if (*v == '=') {
+			found = v + 1;
+			*len = (SIZE_T)(opts - found);
+		}
+	}
+	return found;
+}
+
+BOOLEAN HotaddGetOption(PDRIVER_OBJECT DriverObject, PCSTR Key,
+			PCHAR Buffer, ULONG BufferSize)
+{
+	struct ke_driver *d = driver_of(DriverObject);
+	const char *v;
+	SIZE_T n = 0;
+
+	if (!Buffer || !BufferSize)
+		return FALSE;
+	Buffer[0] = 0;
+	if (!d || !d->options || !Key || !*Key)
+		return FALSE;
+	v = find_option(d->options, Key, &n);
+	if (!v || n >= BufferSize)
+		return FALSE;
+	__builtin_memcpy(Buffer, v, n);
+	Buffer[n] = 0;
+	return TRUE;
+}
+
+static struct workload *slot_of(struct ke_driver *d)
+{
+	ULONG i;
+
+	for (i = 0; i < WORKLOAD_SLOTS; i++)
+		if (__atomic_load_n(&slots[i].owner, SC) == d)
+			return &slots[i];
+	return NULL;
+}
+
+NTSTATUS HotaddStartWorkload(PDRIVER_OBJECT DriverObject,
+			     PHOTADD_WORKLOAD Workload, PVOID Context)
+{
+	struct ke_driver *d = driver_of(DriverObject), *none;
+	ULONG i;
+
+	if (!d || !d->loaded || !Workload || slot_of(d))
+		return STATUS_INVALID_PARAMETER;
+	for (i = 0; i < WORKLOAD_SLOTS; i++) {
+		none = NULL;
+		if (__atomic_compare_exchange_n(&slots[i].owner, &none, d, 0,
+						SC, SC))
+			break;
+	}
+	if (i == WORKLOAD_SLOTS)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	__atomic_store_n(&slots[i].ctx, Context, SC);
+	__atomic_store_n(&slots[i].fn, Workload, SC);
+	return STATUS_SUCCESS;
+}
+
+static VOID stop(struct workload *w)
+{
+	ULONG me = ki.be->current();
+	LONG own;
+
+	__atomic_store_n(&w->fn, NULL, SC);
+	own = me < KE_MAX_PROCESSORS &&
+	      __atomic_load_n(&running[me], SC) == (ULONG)(w - slots) + 1;
+	while (__atomic_load_n(&w->busy, SC) > own) {
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+	}
+	__atomic_store_n(&w->ctx, NULL, SC);
+	__atomic_store_n(&w->owner, NULL, SC);
+}
+
+VOID HotaddStopWorkload(PDRIVER_OBJECT DriverObject)
+{
+	struct ke_driver *d = driver_of(DriverObject);
+	struct workload *w = d ? slot_of(d) : NULL;
+
+	if (w)
+		stop(w);
+}
+
+VOID ke_reclaim_workload(struct ke_driver *d)
+{
+	struct workload *w = d ? slot_of(d) : NULL;
+
+	if (!w)
+		return;
+	ki_violation(d, "workload-at-unload", "driver went away with its "
+		     "workload still running; stopped");
+	stop(w);
+}
+
+/* The cheap unlocked look at fn skips empty slots; the real check is the
+ * one made after busy is raised. */
+VOID ke_run_workloads(VOID)
+{
+	ULONG me = ki.be->current(), i;
+	struct workload *w;
+	PHOTADD_WORKLOAD fn;
+
+	if (me >= KI_LOAD(&ki.active) || me >= KE_MAX_PROCESSORS)
+		return;
+	for (i = 0; i < WORKLOAD_SLOTS; i++) {
+		w = &slots[i];
+		if (!__atomic_load_n(&w->fn, __ATOMIC_RELAXED))
+			continue;
+		__atomic_add_fetch(&w->busy, 1, SC);
+		fn = __atomic_load_n(&w->fn, SC);
+		if (fn) {
+			__atomic_store_n(&running[me], i + 1, SC);
+			fn(__atomic_load_n(&w->ctx, SC));
+			__atomic_store_n(&running[me], 0, SC);
+		}
+		__atomic_sub_fetch(&w->busy, 1, SC);
+	}
+}
+
+VOID HotaddSetStats(PDRIVER_OBJECT DriverObject, PHOTADD_STATS Stats,
+		    PVOID Context)
+{
+	struct ke_driver *d = driver_of(DriverObject);
+
+	if (!d)
+		return;
+	d->stats = Stats;
+	d->stats_context = Stats ? Context : NULL;
+}
+
+VOID ke_driver_stats(struct ke_driver *d)
+{
+	struct ke_driver *prev;
+
+	if (!d || !d->loaded || !d->stats)
+		return;
+	prev = ki_enter(d);
+	d->stats(d->stats_context);
+	ki_leave(prev);
+}
