@@ -32,6 +32,7 @@ EFI_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g \
 	-Iinclude -Ike -Iefi -Iarch/x86 -I$(B)/gen \
 	-I$(EFIINC) -I$(EFIINC)/x86_64 -I$(EFIINC)/protocol
 
+.DEFAULT_GOAL := all
 include tests/unit.mk
 
 # Host tests of the simulator's own parsers (plain C, no UEFI types).
@@ -60,7 +61,8 @@ deps-test:  ; @tools/deps $(PKGS_TEST)
 
 $(B)/efi/%.o: %.c | deps-build
 	@mkdir -p $(dir $@)
-	$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
 
 # The C header of structure offsets is the source of truth; NASM gets a
 # %define copy of it.
@@ -70,15 +72,17 @@ $(B)/gen/offsets.inc: arch/x86/offsets.h
 
 $(B)/efi/%.o: %.asm $(B)/gen/offsets.inc | deps-build
 	@mkdir -p $(dir $@)
-	$(NASM) -f elf64 -I$(B)/gen/ -o $@ $<
+	@echo "  NASM    $<"
+	@$(NASM) -f elf64 -I$(B)/gen/ -o $@ $<
 
 # Drivers, built-in and DRIVERS=: each keeps only its DriverEntry global,
 # renamed after the file, so WDK-style sources link side by side unchanged.
 define drv_rule
 $(B)/drv/$(call drvname,$(1)).o: $(1) | deps-build
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(EFI_CFLAGS) -MMD -MT $$@ -c $$< -o $$@.1
-	objcopy -G DriverEntry \
+	@echo "  DRIVER  $$<"
+	@$$(CC) $$(EFI_CFLAGS) -MMD -MT $$@ -c $$< -o $$@.1
+	@objcopy -G DriverEntry \
 		--redefine-sym DriverEntry=drv_$(call drvname,$(1))_entry $$@.1 $$@
 endef
 $(foreach s,$(DRV_SRCS),$(eval $(call drv_rule,$(s))))
@@ -88,16 +92,17 @@ $(B)/gen/drvtab.c: tools/drvtab FORCE
 	@tools/drvtab $(foreach s,$(DRV_SRCS),$(call drvname,$(s))) > $@.tmp
 	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 $(B)/efi/drvtab.o: $(B)/gen/drvtab.c | deps-build
-	$(CC) $(EFI_CFLAGS) -c $< -o $@
+	@$(CC) $(EFI_CFLAGS) -c $< -o $@
 
 $(B)/hotadd.so: $(EFI_OBJS) linker/hotadd.lds
-	ld -nostdlib -znocombreloc -shared -Bsymbolic -T linker/hotadd.lds \
+	@echo "  LD      $@"
+	@ld -nostdlib -znocombreloc -shared -Bsymbolic -T linker/hotadd.lds \
 		$(EFILIB)/crt0-efi-x86_64.o $(EFI_OBJS) \
 		-L$(EFILIB) -lgnuefi -o $@
 	@tools/checkso $@
 
 $(EFI): $(B)/hotadd.so
-	objcopy -j .text -j .sdata -j .data -j .rodata -j .bss -j .dynamic \
+	@objcopy -j .text -j .sdata -j .data -j .rodata -j .bss -j .dynamic \
 		-j .dynsym -j .rel -j .rela -j .reloc \
 		--target=efi-app-x86_64 $< $@
 	@echo "built $@ ($$(stat -c %s $@) bytes)"

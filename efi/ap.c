@@ -1,25 +1,52 @@
 /*
  * ap.c: what an application processor runs once apentry.asm has recorded
  * its APIC id, signature and arrival time. It must never call the firmware
- * (UEFI services belong to the BSP): it talks only through its struct cpu.
+ * (UEFI services belong to the BSP): it talks only through its struct cpu
+ * and the broadcast mailbox (ipi.c).
  */
 #include "cpu.h"
+#include "hal.h"
 #include "x86.h"
 
+static void
+report(struct cpu *c, uint32_t r)
+{
+	__atomic_store_n(&c->report, r, __ATOMIC_RELEASE);
+}
+
+static int
+stopping(struct cpu *c)
+{
+	return __atomic_load_n(&c->stop, __ATOMIC_ACQUIRE);
+}
+
 /*
- * Check that the processor is the one MP Services said it would be, say
- * "online", and poll the mailbox until the BSP says stop. The stores are
- * releases so the BSP sees the recorded fields before the report.
+ * Check that the processor is the one MP Services said it would be, run
+ * the core's per-processor initialisation if it is being hot-added, say
+ * "online", then serve broadcasts and workloads until told to stop.
  */
 __attribute__((ms_abi)) void
 ap_main(struct cpu *c)
 {
 	if (c->apic != c->mp_apic) {
-		__atomic_store_n(&c->report, AP_BAD_APIC, __ATOMIC_RELEASE);
+		report(c, AP_BAD_APIC);
 		return;
 	}
-	__atomic_store_n(&c->report, AP_ONLINE, __ATOMIC_RELEASE);
-	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE))
+	if (c->fault == FAULT_TIMEOUT) {
+		/* An injected hang: never online, but leave when told. */
+		while (!stopping(c))
+			cpu_pause();
+		report(c, AP_STOPPED);
+		return;
+	}
+	if (c->hotadd)
+		hal_ap_init(c->index);
+	report(c, AP_ONLINE);
+	while (!stopping(c)) {
+		ipi_poll(c);
+		hal_ap_idle();
+		c->loops++;
 		cpu_pause();
-	__atomic_store_n(&c->report, AP_STOPPED, __ATOMIC_RELEASE);
+	}
+	report(c, AP_STOPPED);
 }

@@ -5,8 +5,6 @@
  * (ap.c) and must report online within --ap-timeout-ms. The BSP is NT
  * index 0; online APs get 1..k in MP Services order.
  */
-#include <efi.h>
-#include "uefi.h"
 #include "con.h"
 #include "cpu.h"
 #include "list.h"
@@ -15,8 +13,8 @@
 
 #define STOP_TIMEOUT_MS 2000
 
-static BOOLEAN
-is_ap(struct machine *m, UINT32 n)
+static int
+is_ap(struct machine *m, uint32_t n)
 {
 	return n != m->bsp && m->cpu[n].state != CPU_FAILED;
 }
@@ -25,7 +23,7 @@ is_ap(struct machine *m, UINT32 n)
 static void
 choose_held(struct machine *m, const struct options *o)
 {
-	UINT32 aps = 0, want = o->hold, n;
+	uint32_t aps = 0, want = o->hold, n;
 
 	for (n = 0; n < m->ncpu; n++)
 		aps += is_ap(m, n);
@@ -55,13 +53,13 @@ choose_held(struct machine *m, const struct options *o)
 static void
 launch(struct machine *m, struct cpu *c)
 {
-	EFI_STATUS s;
+	uint64_t s;
 
 	if (c->state == CPU_HELD) {
-		s = mp_enable(m, c, FALSE);
-		if (EFI_ERROR(s))
+		s = mp_enable(m, c, 0);
+		if (s)
 			con_error("EnableDisableAP(%u, FALSE) failed (status "
-				  "%lx); it stays held", c->mp, (UINT64)s);
+				  "%lx); it stays held", c->mp, s);
 		return;
 	}
 	if (!(c->flags & PROCESSOR_HEALTH_STATUS_BIT)) {
@@ -70,21 +68,25 @@ launch(struct machine *m, struct cpu *c)
 		return;
 	}
 	s = mp_start(m, c);
-	if (EFI_ERROR(s)) {
+	if (s) {
 		con_error("StartupThisAP(%u) failed (status %lx): processor "
-			  "marked failed", c->mp, (UINT64)s);
+			  "marked failed", c->mp, s);
 		c->state = CPU_FAILED;
 		return;
 	}
 	c->state = CPU_STARTING;
 }
 
-/* Settle one starting AP; returns 1 while it is still pending. */
-static int
-settle(struct cpu *c, UINT64 timeout)
+/*
+ * Settle one starting AP: online, wrong APIC id, or out of time. Returns 1
+ * while it is still pending; otherwise c->state is CPU_ONLINE or
+ * CPU_FAILED.
+ */
+int
+cpu_settle(struct cpu *c)
 {
-	UINT32 r = __atomic_load_n(&c->report, __ATOMIC_ACQUIRE);
-	UINT64 now = cpu_rdtsc();
+	uint32_t r = __atomic_load_n(&c->report, __ATOMIC_ACQUIRE);
+	uint64_t now = cpu_rdtsc();
 
 	if (r == AP_ONLINE) {
 		c->tsc_online = now;
@@ -94,13 +96,13 @@ settle(struct cpu *c, UINT64 timeout)
 			   clock_us(c->tsc_entry - c->tsc_start));
 	} else if (r == AP_BAD_APIC) {
 		c->state = CPU_FAILED;
-		con_error("mp %u reads APIC id %u but MP Services reported %u: "
-			  "processor marked failed", c->mp, c->apic, c->mp_apic);
-	} else if (now - c->tsc_start > timeout) {
+		con_error("mp %u reads APIC id %u but MP Services reported %u",
+			  c->mp, c->apic, c->mp_apic);
+	} else if (now - c->tsc_start > machine.ap_timeout) {
 		c->stop = 1;	/* should it arrive late, it leaves at once */
 		c->state = CPU_FAILED;
-		con_error("mp %u did not come online within %lu ms: processor "
-			  "marked failed", c->mp, clock_us(timeout) / 1000);
+		con_error("mp %u did not come online within %lu ms", c->mp,
+			  clock_us(machine.ap_timeout) / 1000);
 	} else {
 		return 1;
 	}
@@ -110,9 +112,9 @@ settle(struct cpu *c, UINT64 timeout)
 void
 bringup(struct machine *m, const struct options *o)
 {
-	UINT64 timeout = clock_cycles(o->ap_timeout_ms);
-	UINT32 n, pending, index = 1;
+	uint32_t n, pending, index = 1;
 
+	m->ap_timeout = clock_cycles(o->ap_timeout_ms);
 	if (m->mp == NULL)
 		return;
 	choose_held(m, o);
@@ -123,7 +125,7 @@ bringup(struct machine *m, const struct options *o)
 		pending = 0;
 		for (n = 0; n < m->ncpu; n++)
 			if (m->cpu[n].state == CPU_STARTING)
-				pending += settle(&m->cpu[n], timeout);
+				pending += cpu_settle(&m->cpu[n]);
 		cpu_pause();
 	} while (pending);
 	for (n = 0; n < m->ncpu; n++)
@@ -131,17 +133,16 @@ bringup(struct machine *m, const struct options *o)
 			m->cpu[n].index = index++;
 }
 
-/* Wait for the firmware to signal that c's ap_entry has returned. */
-static BOOLEAN
-wait_done(struct cpu *c, UINT64 deadline)
+/* Wait until the firmware has c back (its ap_entry returned). */
+int
+cpu_reclaim(struct cpu *c, uint64_t deadline)
 {
-	while (uefi_call_wrapper(BS->CheckEvent, 1, c->done) != EFI_SUCCESS) {
+	while (!mp_done(c)) {
 		if (cpu_rdtsc() > deadline)
-			return FALSE;
-		uefi_call_wrapper(BS->Stall, 1, 1000);
+			return 0;
+		mp_stall(1000);
 	}
-	c->running = FALSE;
-	return TRUE;
+	return 1;
 }
 
 /*
@@ -151,8 +152,8 @@ wait_done(struct cpu *c, UINT64 deadline)
 void
 bringup_stop(struct machine *m)
 {
-	UINT64 deadline = cpu_rdtsc() + clock_cycles(STOP_TIMEOUT_MS);
-	UINT32 n, stopped = 0, stuck = 0;
+	uint64_t deadline = cpu_rdtsc() + clock_cycles(STOP_TIMEOUT_MS);
+	uint32_t n, stopped = 0, stuck = 0;
 	struct cpu *c;
 
 	for (n = 0; n < m->ncpu; n++)
@@ -161,7 +162,7 @@ bringup_stop(struct machine *m)
 		c = &m->cpu[n];
 		if (!c->running)
 			continue;
-		if (wait_done(c, deadline)) {
+		if (cpu_reclaim(c, deadline)) {
 			stopped++;
 		} else {
 			stuck++;
@@ -171,7 +172,7 @@ bringup_stop(struct machine *m)
 	}
 	for (n = 0; n < m->ncpu; n++)
 		if (m->cpu[n].state == CPU_HELD)
-			mp_enable(m, &m->cpu[n], TRUE);
+			mp_enable(m, &m->cpu[n], 1);
 	con_printf("%u AP loops stopped%s\n", stopped,
 		   stuck ? ", some did not" : "");
 }

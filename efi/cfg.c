@@ -78,3 +78,4 @@ cfg_load_options(void)
 	text[i] = 0;
 	return text;
 }
+

@@ -6,8 +6,6 @@
 #ifndef EFI_CFG_H
 #define EFI_CFG_H
 
-#include <efi.h>
-
 #define CFG_PATH "\\EFI\\hotadd\\hotadd.cfg"
 #define CFG_MAX 16384		/* bytes read from a text file at most */
 

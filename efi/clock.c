@@ -4,32 +4,30 @@
  * TSC, which APs can read too (it is invariant on anything recent and on
  * QEMU).
  */
-#include <efi.h>
-#include "uefi.h"
 #include "cpu.h"
 #include "x86.h"
 
-static UINT64 per_ms = 1;
+static uint64_t per_ms = 1;
 
 void
 clock_init(void)
 {
-	UINT64 t0 = cpu_rdtsc();
+	uint64_t t0 = cpu_rdtsc();
 
-	uefi_call_wrapper(BS->Stall, 1, 10000);
+	mp_stall(10000);
 	per_ms = (cpu_rdtsc() - t0) / 10;
 	if (per_ms == 0)
 		per_ms = 1;
 }
 
-UINT64
-clock_cycles(UINT64 ms)
+uint64_t
+clock_cycles(uint64_t ms)
 {
 	return ms * per_ms;
 }
 
-UINT64
-clock_us(UINT64 cycles)
+uint64_t
+clock_us(uint64_t cycles)
 {
 	return cycles * 1000 / per_ms;
 }

@@ -1,16 +1,18 @@
 /* con.c: console output (see con.h). */
 #include <stdarg.h>
+#include "uefi.h"
 #include "con.h"
 #include "str.h"
 #include "fmt.h"
 
 int con_tracing;
+int con_explaining;
 static SIMPLE_TEXT_OUTPUT_INTERFACE *out;
 
 void
-con_init(EFI_SYSTEM_TABLE *st)
+con_init(void)
 {
-	out = st->ConOut;
+	out = ST->ConOut;
 }
 
 /* ASCII to UCS-2 in chunks; "\n" becomes "\r\n" as a terminal needs. */
@@ -71,6 +73,18 @@ con_trace(const char *fmt, ...)
 		return;
 	va_start(ap, fmt);
 	vline("@", fmt, ap);
+	va_end(ap);
+}
+
+void
+con_explain(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!con_explaining)
+		return;
+	va_start(ap, fmt);
+	vline("  > ", fmt, ap);
 	va_end(ap);
 }
 

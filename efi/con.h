@@ -2,21 +2,28 @@
  * con.h: console output on the BSP. Text goes to the firmware's ConOut,
  * which OVMF (and most boards with a serial console) mirror to the serial
  * port. Only the BSP may call these: UEFI services are not reentrant and
- * not callable from APs.
+ * not callable from APs. No UEFI types here, so code on the <wdm.h> side
+ * of the simulator can print too.
  */
 #ifndef EFI_CON_H
 #define EFI_CON_H
 
-#include <efi.h>
+#include <stddef.h>
 
 extern int con_tracing;		/* print the @ lines */
+extern int con_explaining;	/* narrate each step of an add */
 
-void con_init(EFI_SYSTEM_TABLE *st);
+void con_init(void);
 void con_write(const char *s);
 void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* One machine-readable line ("@" is prepended), only when tracing. */
 void con_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A sentence of the narration, only with --explain. */
+void con_explain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* One error line, and "@error ..." when tracing. */
 void con_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* input.c: a line from the keyboard or serial console; -1 if none. */
+int con_readline(const char *prompt, char *buf, size_t n);
 
 #endif

@@ -2,40 +2,57 @@
  * cpu.h: the simulator's view of each processor, indexed by MP Services
  * number, and of the machine. An AP never calls the firmware; everything
  * it has to say goes through its struct cpu, which the BSP reads.
+ *
+ * No UEFI types here: the files that bridge to the notification core
+ * include <wdm.h>, whose names collide with <efi.h>. Only mp.c, and the
+ * console and file code, talk to the firmware.
  */
 #ifndef EFI_CPU_H
 #define EFI_CPU_H
 
-#include <efi.h>
 #include <stddef.h>
-#include "mp.h"
+#include <stdint.h>
 #include "offsets.h"
 
+#define MAX_CPUS 1024		/* processors the simulator can manage */
 #define NO_INDEX 0xffffffffu
+
+/* EFI_PROCESSOR_INFORMATION.StatusFlag bits (PI spec, MP Services). */
+#define PROCESSOR_AS_BSP_BIT		0x1
+#define PROCESSOR_ENABLED_BIT		0x2
+#define PROCESSOR_HEALTH_STATUS_BIT	0x4
 
 enum cpu_state { CPU_BSP, CPU_ONLINE, CPU_HELD, CPU_FAILED, CPU_STARTING };
 
 /* What an AP reports (struct cpu.report). */
 enum { AP_NONE, AP_ONLINE, AP_BAD_APIC, AP_STOPPED };
 
+/* One-shot faults for the next start of a processor (`fault` command). */
+enum { FAULT_NONE, FAULT_TIMEOUT, FAULT_ERROR };
+
 struct cpu {
 	/* Written by arch/x86/apentry.asm before any C runs on the AP. */
-	volatile UINT32 apic;
-	volatile UINT32 signature;
-	volatile UINT64 tsc_entry;
+	volatile uint32_t apic;
+	volatile uint32_t signature;
+	volatile uint64_t tsc_entry;
 	/* AP to BSP, and BSP to AP. */
-	volatile UINT32 report;
-	volatile UINT32 stop;
+	volatile uint32_t report;
+	volatile uint32_t stop;
+	volatile uint32_t index;	/* NT index, or NO_INDEX */
+	volatile uint32_t fault;	/* FAULT_TIMEOUT: never say online */
+	volatile uint32_t hotadd;	/* run the core's per-processor init */
+	volatile uint64_t seen;		/* last broadcast handled (ipi.c) */
+	volatile uint64_t loops;	/* idle-loop turns, for `stats` */
 	/* BSP only. */
-	UINT32 mp;			/* MP Services processor number */
-	UINT32 mp_apic;			/* APIC id MP Services reported */
-	UINT32 package, core, thread;
-	UINT32 flags;			/* StatusFlag */
-	UINT32 index;			/* NT index, or NO_INDEX */
+	uint32_t mp;			/* MP Services processor number */
+	uint32_t mp_apic;		/* APIC id MP Services reported */
+	uint32_t package, core, thread;
+	uint32_t flags;			/* StatusFlag */
 	enum cpu_state state;
-	EFI_EVENT done;			/* signalled when ap_entry returns */
-	BOOLEAN running;		/* started, done not yet seen */
-	UINT64 tsc_start, tsc_online;
+	uint32_t fault_next;		/* armed by `fault`, used by the start */
+	void *done;			/* EFI_EVENT: ap_entry returned */
+	uint8_t running;		/* started, done not yet seen */
+	uint64_t tsc_start, tsc_online;
 };
 
 _Static_assert(offsetof(struct cpu, apic) == CPU_APIC, "offsets.h");
@@ -43,35 +60,43 @@ _Static_assert(offsetof(struct cpu, signature) == CPU_SIGNATURE, "offsets.h");
 _Static_assert(offsetof(struct cpu, tsc_entry) == CPU_TSC_ENTRY, "offsets.h");
 
 struct machine {
-	EFI_MP_SERVICES_PROTOCOL *mp;	/* NULL: the BSP runs alone */
+	void *mp;			/* EFI_MP_SERVICES_PROTOCOL, or NULL */
 	struct cpu *cpu;		/* cpu[n] for MP number n */
-	UINT32 ncpu;
-	UINT32 bsp;			/* MP number of the BSP */
+	uint32_t ncpu;
+	uint32_t bsp;			/* MP number of the BSP */
+	uint64_t ap_timeout;		/* in TSC cycles */
 };
 
 extern struct machine machine;
 
-/* mp.c */
+/* mp.c: the firmware's MP Services; statuses are EFI_STATUS values. */
 void mp_discover(struct machine *m, int ignore_mp);
-EFI_STATUS mp_enable(struct machine *m, struct cpu *c, BOOLEAN on);
-EFI_STATUS mp_start(struct machine *m, struct cpu *c);
-
-/* ap.c: the AP side; ap_entry is in arch/x86/apentry.asm. */
-VOID EFIAPI ap_entry(VOID *cpu);
+uint64_t mp_enable(struct machine *m, struct cpu *c, int on);
+uint64_t mp_start(struct machine *m, struct cpu *c);
+void mp_refresh(struct machine *m, struct cpu *c);
+int mp_done(struct cpu *c);	/* has c's ap_entry returned? */
+void mp_stall(unsigned us);
 
 /* bringup.c */
 struct options;
 void bringup(struct machine *m, const struct options *o);
+int cpu_settle(struct cpu *c);
+int cpu_reclaim(struct cpu *c, uint64_t deadline);
 void bringup_stop(struct machine *m);
+
+/* hotplug.c: start a held processor at runtime (the core's backend). */
+enum { HOTADD_OK, HOTADD_TIMEOUT, HOTADD_ERROR };
+int cpu_hotadd(struct machine *m, struct cpu *c, uint32_t index);
+struct cpu *cpu_by_apic(struct machine *m, uint32_t apic);
 
 /* table.c */
 void cpus_print(struct machine *m);
-void cpus_count(struct machine *m, UINT32 *active, UINT32 *held);
+void cpus_count(struct machine *m, uint32_t *active, uint32_t *held);
 const char *cpu_state_name(enum cpu_state s);
 
 /* clock.c: time from the TSC, calibrated against the firmware's Stall. */
 void clock_init(void);
-UINT64 clock_cycles(UINT64 ms);
-UINT64 clock_us(UINT64 cycles);
+uint64_t clock_cycles(uint64_t ms);
+uint64_t clock_us(uint64_t cycles);
 
 #endif

@@ -4,21 +4,23 @@
  * gnu-efi's crt0 relocates the image and calls efi_main with the System V
  * calling convention, so efi_main is a plain C function (not EFIAPI).
  */
-#include <efi.h>
 #include "uefi.h"
 #include "cfg.h"
+#include "cmd.h"
 #include "con.h"
 #include "cpu.h"
+#include "hal.h"
 #include "opt.h"
 #include "str.h"
 
-#define VERSION "0.1"
+#define VERSION "0.2"
 #define MAX_BAD 8		/* bad options remembered until tracing is set */
 
 struct machine machine;
 static struct options opts;
 static char bad[MAX_BAD][160];
 static unsigned nbad;
+static char *config;		/* the config file, for its command lines */
 
 static void
 remember(void *arg, const char *msg)
@@ -35,30 +37,29 @@ usage_line(void *arg, const char *line)
 	con_write(line);
 }
 
-/* Each line of the config file, then the load options (later ones win). */
+/*
+ * The config file's option lines (those starting with '-'), then the
+ * load options; later ones win. Its other lines are commands, run later.
+ */
 static void
 parse_options(void)
 {
-	char *text, *line, *end;
+	char line[TOK_MAX], *text;
+	const char *p;
 	unsigned i;
+	int cut;
 
 	opt_defaults(&opts);
-	if ((text = cfg_read(CFG_PATH))) {
-		for (line = text; *line; line = end) {
-			for (end = line; *end && *end != '\n'; end++)
-				;
-			if (*end)
-				*end++ = 0;
-			if (*line != '#')
-				opt_parse(&opts, line, 0, remember, NULL);
-		}
-		uefi_free(text);
-	}
+	config = cfg_read(CFG_PATH);
+	for (p = config; p && (p = str_line(p, line, sizeof line, &cut));)
+		if (line[0] == '-')
+			opt_parse(&opts, line, 0, remember, NULL);
 	if ((text = cfg_load_options())) {
 		opt_parse(&opts, text, 1, remember, NULL);
 		uefi_free(text);
 	}
 	con_tracing = opts.trace;
+	con_explaining = opts.explain;
 	for (i = 0; i < nbad; i++)
 		con_error("bad option: %s", bad[i]);
 	if (nbad || opts.help)
@@ -71,7 +72,7 @@ parse_options(void)
 static void
 ready(void)
 {
-	UINT32 active, held;
+	uint32_t active, held;
 
 	cpus_print(&machine);
 	cpus_count(&machine, &active, &held);
@@ -79,13 +80,56 @@ ready(void)
 		   active, held);
 	con_trace("ready active=%u held=%u max=%u", active, held,
 		  active + held);
+	hal_init(&opts, active, held);
+}
+
+static int
+run_script(const char *path)
+{
+	char *text = cfg_read(path);
+	int r;
+
+	if (text == NULL) {
+		con_error("--script: cannot read %s from the boot volume", path);
+		return CMD_ERROR;
+	}
+	r = cmd_text(text);
+	uefi_free(text);
+	return r;
+}
+
+/* Config commands, --script, --run, then the prompt unless --batch. */
+static int
+session(void)
+{
+	char line[TOK_MAX];
+	const char *p;
+	int cut;
+
+	for (p = config; p && (p = str_line(p, line, sizeof line, &cut));)
+		if (line[0] != '-' && line[0] != '#' &&
+		    cmd_line(line) == CMD_SHUTDOWN)
+			return CMD_SHUTDOWN;
+	if (opts.script[0] && run_script(opts.script) == CMD_SHUTDOWN)
+		return CMD_SHUTDOWN;
+	if (opts.run[0] && cmd_line(opts.run) == CMD_SHUTDOWN)
+		return CMD_SHUTDOWN;
+	if (opts.batch)
+		return CMD_OK;
+	con_printf("Type help for the commands.\n");
+	while (con_readline("hotadd> ", line, sizeof line) >= 0)
+		if (cmd_line(line) == CMD_SHUTDOWN)
+			return CMD_SHUTDOWN;
+	return CMD_OK;
 }
 
 EFI_STATUS
 efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
+	int r;
+
 	uefi_init(image, st);
-	con_init(st);
+	con_init();
 	/* The firmware's 5-minute watchdog would reset an interactive run. */
 	uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
 	con_printf("hotadd %s: processor hot-add simulator\n", VERSION);
@@ -94,9 +138,11 @@ efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	mp_discover(&machine, opts.no_mp);
 	bringup(&machine, &opts);
 	ready();
+	r = session();
+	cmd_unload_all();
 	bringup_stop(&machine);
 	con_trace("exit status=0x%08x", 0);
-	if (opts.batch)
+	if (opts.batch || r == CMD_SHUTDOWN)
 		uefi_call_wrapper(RT->ResetSystem, 4, EfiResetShutdown,
 				  EFI_SUCCESS, 0, NULL);
 	return EFI_SUCCESS;

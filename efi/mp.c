@@ -1,22 +1,23 @@
 /*
- * mp.c: finding the processors through EFI_MP_SERVICES_PROTOCOL (PI spec,
- * Vol. 2), and the two calls the simulator makes per AP. Without the
- * protocol (some firmware has none) the machine is the BSP alone.
+ * mp.c: the firmware's EFI_MP_SERVICES_PROTOCOL (PI spec, Vol. 2): finding
+ * the processors, and the few calls the simulator makes per AP. Without
+ * the protocol (some firmware has none) the machine is the BSP alone.
  */
-#include <efi.h>
 #include "uefi.h"
 #include "con.h"
 #include "cpu.h"
-#include "opt.h"
+#include "mp.h"
 #include "x86.h"
 
 static EFI_GUID mp_guid = EFI_MP_SERVICES_PROTOCOL_GUID;
+
+#define MP(m) ((EFI_MP_SERVICES_PROTOCOL *)(m)->mp)
 
 /* What apentry.asm records on an AP, the BSP records for itself. */
 static void
 self(struct cpu *c)
 {
-	UINT32 r[4];
+	uint32_t r[4];
 
 	cpu_cpuid(1, 0, r);
 	c->signature = r[0];
@@ -47,16 +48,16 @@ describe(struct machine *m, UINTN n)
 	struct cpu *c = &m->cpu[n];
 	EFI_STATUS s;
 
-	c->mp = (UINT32)n;
+	c->mp = (uint32_t)n;
 	c->index = NO_INDEX;
-	s = uefi_call_wrapper(m->mp->GetProcessorInfo, 3, m->mp, n, &info);
+	s = uefi_call_wrapper(MP(m)->GetProcessorInfo, 3, MP(m), n, &info);
 	if (EFI_ERROR(s)) {
 		con_error("GetProcessorInfo(%u) failed (status %lx): "
-			  "processor marked failed", (unsigned)n, (UINT64)s);
+			  "processor marked failed", (unsigned)n, s);
 		c->state = CPU_FAILED;
 		return;
 	}
-	c->mp_apic = (UINT32)info.ProcessorId;
+	c->mp_apic = (uint32_t)info.ProcessorId;
 	c->flags = info.StatusFlag;
 	c->package = info.Location.Package;
 	c->core = info.Location.Core;
@@ -66,23 +67,22 @@ describe(struct machine *m, UINTN n)
 void
 mp_discover(struct machine *m, int ignore_mp)
 {
+	EFI_MP_SERVICES_PROTOCOL *mp;
 	UINTN n, enabled, me, i;
-	EFI_STATUS s;
 
 	if (ignore_mp) {
 		con_printf("--no-mp: ignoring MP Services, running with the "
 			   "BSP alone\n");
 		return alone(m);
 	}
-	s = uefi_call_wrapper(BS->LocateProtocol, 3, &mp_guid, NULL,
-			      (VOID **)&m->mp);
-	if (EFI_ERROR(s)) {
+	if (EFI_ERROR(uefi_call_wrapper(BS->LocateProtocol, 3, &mp_guid, NULL,
+					(VOID **)&mp))) {
 		con_printf("This firmware has no EFI_MP_SERVICES_PROTOCOL: "
 			   "running with the BSP alone, nothing to hot-add.\n");
 		return alone(m);
 	}
-	uefi_call_wrapper(m->mp->GetNumberOfProcessors, 3, m->mp, &n, &enabled);
-	uefi_call_wrapper(m->mp->WhoAmI, 2, m->mp, &me);
+	uefi_call_wrapper(mp->GetNumberOfProcessors, 3, mp, &n, &enabled);
+	uefi_call_wrapper(mp->WhoAmI, 2, mp, &me);
 	if (n > MAX_CPUS) {
 		con_printf("MP Services reports %u processors; the simulator "
 			   "manages the first %u.\n", (unsigned)n, MAX_CPUS);
@@ -93,25 +93,26 @@ mp_discover(struct machine *m, int ignore_mp)
 		con_error("out of memory for %u processors", (unsigned)n);
 		return alone(m);
 	}
-	m->ncpu = (UINT32)n;
-	m->bsp = (UINT32)me;
+	m->mp = mp;
+	m->ncpu = (uint32_t)n;
+	m->bsp = (uint32_t)me;
 	for (i = 0; i < n; i++)
 		describe(m, i);
 	self(&m->cpu[me]);
 }
 
-EFI_STATUS
-mp_enable(struct machine *m, struct cpu *c, BOOLEAN on)
+uint64_t
+mp_enable(struct machine *m, struct cpu *c, int on)
 {
-	return uefi_call_wrapper(m->mp->EnableDisableAP, 4, m->mp, c->mp, on,
-				 NULL);
+	return uefi_call_wrapper(MP(m)->EnableDisableAP, 4, MP(m), c->mp,
+				 (BOOLEAN)on, NULL);
 }
 
 /*
  * A non-blocking StartupThisAP: the AP runs ap_entry(c) for as long as the
  * simulator wants, and the firmware signals c->done once it returns.
  */
-EFI_STATUS
+uint64_t
 mp_start(struct machine *m, struct cpu *c)
 {
 	EFI_STATUS s;
@@ -125,8 +126,38 @@ mp_start(struct machine *m, struct cpu *c)
 	c->report = AP_NONE;
 	c->stop = 0;
 	c->tsc_start = cpu_rdtsc();
-	s = uefi_call_wrapper(m->mp->StartupThisAP, 7, m->mp, ap_entry,
-			      c->mp, c->done, 0, c, NULL);
+	s = uefi_call_wrapper(MP(m)->StartupThisAP, 7, MP(m), ap_entry, c->mp,
+			      c->done, 0, c, NULL);
 	c->running = !EFI_ERROR(s);
 	return s;
+}
+
+/* MP Services' flags change as the simulator enables and disables APs. */
+void
+mp_refresh(struct machine *m, struct cpu *c)
+{
+	EFI_PROCESSOR_INFORMATION info;
+
+	if (m->mp && !EFI_ERROR(uefi_call_wrapper(MP(m)->GetProcessorInfo, 3,
+						  MP(m), c->mp, &info)))
+		c->flags = info.StatusFlag;
+}
+
+/* The firmware polls non-blocking APs (EDK2: every ~100 ms) and then
+ * signals their event; CheckEvent consumes the signal. */
+int
+mp_done(struct cpu *c)
+{
+	if (!c->running)
+		return 1;
+	if (uefi_call_wrapper(BS->CheckEvent, 1, c->done) != EFI_SUCCESS)
+		return 0;
+	c->running = 0;
+	return 1;
+}
+
+void
+mp_stall(unsigned us)
+{
+	uefi_call_wrapper(BS->Stall, 1, us);
 }

@@ -12,10 +12,7 @@
 	{ 0x3fdda605, 0xa76e, 0x4f46, \
 	  { 0xad, 0x29, 0x12, 0xf4, 0x53, 0x1b, 0x3d, 0x08 } }
 
-/* EFI_PROCESSOR_INFORMATION.StatusFlag bits. */
-#define PROCESSOR_AS_BSP_BIT		0x1
-#define PROCESSOR_ENABLED_BIT		0x2
-#define PROCESSOR_HEALTH_STATUS_BIT	0x4
+/* The StatusFlag bits are in cpu.h, for code that does not see <efi.h>. */
 
 typedef struct {
 	UINT32 Package;
@@ -74,5 +71,8 @@ struct _EFI_MP_SERVICES_PROTOCOL {
 	EFI_STATUS (EFIAPI *WhoAmI)(
 		EFI_MP_SERVICES_PROTOCOL *This, UINTN *ProcessorNumber);
 };
+
+/* The simulator's AP procedure (arch/x86/apentry.asm). */
+VOID EFIAPI ap_entry(VOID *cpu);
 
 #endif

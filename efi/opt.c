@@ -9,13 +9,13 @@
 #include "tok.h"
 #include "fmt.h"
 
-enum kind { FLAG, NUM, LIST };
+enum kind { FLAG, NUM, LIST, STR };
 
 struct opt {
 	const char *name;
 	enum kind kind;
 	size_t off;		/* field in struct options */
-	uint32_t max;		/* NUM: largest value; LIST: limit */
+	uint32_t max;		/* NUM: largest value; LIST: limit; STR: size */
 	const char *arg;	/* NUM, LIST: what the value is */
 	const char *help;
 };
@@ -29,8 +29,18 @@ static const struct opt opts[] = {
 	  "hold these MP Services processor numbers, e.g. 3,5-7" },
 	{ "--ap-timeout-ms", NUM, F(ap_timeout_ms), 600000, "MS",
 	  "wait this long for a processor to come online (default 2000)" },
+	{ "--group-size", NUM, F(group_size), 64, "N",
+	  "processors per group, 1-64 (default 64)" },
+	{ "--cap", NUM, F(cap), MAX_CPUS, "N",
+	  "allow at most N active processors (a license limit)" },
+	{ "--run", STR, F(run), sizeof(((struct options *)0)->run), "'CMD; ...'",
+	  "run these commands after bring-up" },
+	{ "--script", STR, F(script), sizeof(((struct options *)0)->script),
+	  "PATH", "run the commands in this file of the boot volume" },
 	{ "--trace", FLAG, F(trace), 0, 0,
 	  "print machine-readable @ lines" },
+	{ "--explain", FLAG, F(explain), 0, 0,
+	  "narrate each step of an add" },
 	{ "--batch", FLAG, F(batch), 0, 0,
 	  "shut the machine down at the end" },
 	{ "--no-mp", FLAG, F(no_mp), 0, 0,
@@ -86,6 +96,14 @@ apply(const struct opt *op, const char *value, struct options *o, char *err)
 		return 1;
 	case LIST:
 		return list_parse(value, op->max, field, err);
+	case STR:
+		if (str_len(value) >= op->max) {
+			ke_snprintf(err, LIST_ERR_MAX, "longer than %u characters",
+				    op->max - 1);
+			return 0;
+		}
+		str_copy((char *)field, value, op->max);
+		return 1;
 	}
 	return 0;
 }
@@ -160,7 +178,7 @@ opt_parse(struct options *o, const char *line, int has_program,
 void
 opt_usage(void (*out)(void *arg, const char *line), void *arg)
 {
-	char line[160], left[32];
+	char line[160], left[40];
 	size_t i;
 
 	out(arg, "usage: hotadd [option ...]\n");
@@ -168,7 +186,7 @@ opt_usage(void (*out)(void *arg, const char *line), void *arg)
 		ke_snprintf(left, sizeof left, "%s%s%s", opts[i].name,
 			    opts[i].arg ? " " : "",
 			    opts[i].arg ? opts[i].arg : "");
-		ke_snprintf(line, sizeof line, "  %-20s %s\n", left,
+		ke_snprintf(line, sizeof line, "  %-26s %s\n", left,
 			    opts[i].help);
 		out(arg, line);
 	}

@@ -6,14 +6,20 @@
 #define EFI_OPT_H
 
 #include <stdint.h>
+#include "cpu.h"
+#include "tok.h"
 
-#define MAX_CPUS 1024		/* processors the simulator can manage */
 
 struct options {
 	uint32_t hold;			/* hold back the last N APs */
 	uint8_t hold_mp[MAX_CPUS / 8];	/* hold these MP numbers */
 	uint32_t ap_timeout_ms;		/* wait for "online" this long */
+	uint32_t group_size;		/* processors per group, 0 = 64 */
+	uint32_t cap;			/* most processors active, 0 = all */
+	char run[TOK_MAX];		/* commands to run after bring-up */
+	char script[128];		/* a script file on the boot volume */
 	uint8_t trace;			/* print the @ lines */
+	uint8_t explain;		/* narrate each add */
 	uint8_t batch;			/* shut down at the end */
 	uint8_t no_mp;			/* ignore MP Services */
 	uint8_t help;

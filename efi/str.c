@@ -76,3 +76,23 @@ str_to_u64(const char *s, uint64_t max, uint64_t *out)
 	*out = v;
 	return 1;
 }
+
+const char *
+str_line(const char *p, char *buf, size_t n, int *cut)
+{
+	size_t len = 0;
+
+	if (*p == 0)
+		return NULL;
+	*cut = 0;
+	for (; *p && *p != '\n'; p++) {
+		if (len + 1 < n)
+			buf[len++] = *p;
+		else
+			*cut = 1;
+	}
+	if (len && buf[len - 1] == '\r')
+		len--;
+	buf[len] = 0;
+	return *p ? p + 1 : p;
+}

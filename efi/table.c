@@ -1,6 +1,4 @@
 /* table.c: the processor table, for people and (with --trace) for tools. */
-#include <efi.h>
-#include "uefi.h"
 #include "con.h"
 #include "cpu.h"
 #include "fmt.h"
@@ -20,20 +18,9 @@ cpu_state_name(enum cpu_state s)
 }
 
 static const char *
-yes(UINT32 flags, UINT32 bit)
+yes(uint32_t flags, uint32_t bit)
 {
 	return flags & bit ? "yes" : "no";
-}
-
-/* MP Services' flags change as the simulator enables and disables APs. */
-static void
-refresh(struct machine *m, struct cpu *c)
-{
-	EFI_PROCESSOR_INFORMATION info;
-
-	if (m->mp && !EFI_ERROR(uefi_call_wrapper(m->mp->GetProcessorInfo, 3,
-						  m->mp, c->mp, &info)))
-		c->flags = info.StatusFlag;
 }
 
 static void
@@ -52,9 +39,9 @@ row(struct cpu *c)
 }
 
 void
-cpus_count(struct machine *m, UINT32 *active, UINT32 *held)
+cpus_count(struct machine *m, uint32_t *active, uint32_t *held)
 {
-	UINT32 n;
+	uint32_t n;
 
 	*active = *held = 0;
 	for (n = 0; n < m->ncpu; n++) {
@@ -68,13 +55,13 @@ void
 cpus_print(struct machine *m)
 {
 	struct cpu *c;
-	UINT32 n;
+	uint32_t n;
 
 	con_printf("  mp  apic package  core thread  bsp enabled healthy  "
 		   "state     nt\n");
 	for (n = 0; n < m->ncpu; n++) {
 		c = &m->cpu[n];
-		refresh(m, c);
+		mp_refresh(m, c);
 		row(c);
 	}
 	for (n = 0; n < m->ncpu; n++) {

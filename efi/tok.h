@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#define TOK_MAX 256		/* longest word, terminator included */
+#define TOK_MAX 512		/* longest word, terminator included */
 
 enum { TOK_END, TOK_WORD, TOK_ERROR };
 

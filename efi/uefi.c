@@ -1,10 +1,13 @@
 /* uefi.c: firmware tables and boot services wrappers (see uefi.h). */
 #include "uefi.h"
+#include "hal.h"
+#include "x86.h"
 
 EFI_SYSTEM_TABLE *ST;
 EFI_BOOT_SERVICES *BS;
 EFI_RUNTIME_SERVICES *RT;
 EFI_HANDLE uefi_image;
+static uint32_t bsp_apic;
 
 static EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 static EFI_GUID fs_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
@@ -16,6 +19,7 @@ uefi_init(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	ST = st;
 	BS = st->BootServices;
 	RT = st->RuntimeServices;
+	bsp_apic = cpu_apic_id();
 }
 
 void *
@@ -44,6 +48,24 @@ uefi_free(void *p)
 {
 	if (p)
 		uefi_call_wrapper(BS->FreePool, 1, p);
+}
+
+/*
+ * The core's pool. Boot services belong to the BSP: a driver that
+ * allocates from an AP (in an IPI worker or a workload) gets NULL, as it
+ * would get a bugcheck for allocating at IPI level on Windows.
+ */
+void *
+pool_alloc(size_t bytes)
+{
+	return cpu_apic_id() == bsp_apic ? uefi_alloc(bytes) : NULL;
+}
+
+void
+pool_free(void *p)
+{
+	if (cpu_apic_id() == bsp_apic)
+		uefi_free(p);
 }
 
 EFI_LOADED_IMAGE *

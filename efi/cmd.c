@@ -1,0 +1,206 @@
+/*
+ * cmd.c: reading commands and running them. One table lists every command
+ * with how many arguments it takes; `help` prints the same table.
+ */
+#include "cmd.h"
+#include "con.h"
+#include "cpu.h"
+#include "fmt.h"
+#include "hal.h"
+#include "str.h"
+#include "tok.h"
+#include "x86.h"
+
+static int cmd_help(int argc, char **argv);
+static int cmd_echo(int argc, char **argv);
+static int cmd_sleep(int argc, char **argv);
+static int cmd_switch(int argc, char **argv);
+static int cmd_shutdown(int argc, char **argv);
+
+static const struct command {
+	const char *name;
+	int min, max;		/* arguments after the name */
+	int (*run)(int argc, char **argv);
+	const char *args, *help;
+} commands[] = {
+	{ "help", 0, 0, cmd_help, "", "list the commands" },
+	{ "cpus", 0, 0, cmd_cpus, "", "print the processor table" },
+	{ "add", 1, 1, cmd_add, "<mp|next|all>",
+	  "hot-add a held processor (KeStartDynamicProcessor)" },
+	{ "load", 1, CMD_ARGS - 1, cmd_load,
+	  "<driver> [as <name>] [key=value ...]", "load a driver" },
+	{ "unload", 1, 1, cmd_unload, "<name>", "unload a driver" },
+	{ "drivers", 0, 0, cmd_drivers, "",
+	  "list the drivers, loaded and available" },
+	{ "fault", 2, 2, cmd_fault, "<timeout|error> <mp|next>",
+	  "make the next start of that processor time out or fail" },
+	{ "ipi", 0, 0, cmd_ipi, "",
+	  "KeIpiGenericCall: show which processors ran it" },
+	{ "stats", 0, 0, cmd_stats, "",
+	  "processor loop counts and each driver's figures" },
+	{ "trace", 1, 1, cmd_switch, "on|off", "the machine-readable @ lines" },
+	{ "explain", 1, 1, cmd_switch, "on|off", "narrate each step of an add" },
+	{ "sleep", 1, 1, cmd_sleep, "<ms>", "wait, processors keep working" },
+	{ "echo", 0, CMD_ARGS - 1, cmd_echo, "<text>", "print the text" },
+	{ "shutdown", 0, 0, cmd_shutdown, "", "stop every processor and "
+	  "power off" },
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static int
+cmd_help(int argc, char **argv)
+{
+	char left[48];
+	size_t i;
+
+	(void)argc, (void)argv;
+	for (i = 0; i < NCOMMANDS; i++) {
+		ke_snprintf(left, sizeof left, "%s %s", commands[i].name,
+			    commands[i].args);
+		con_printf("  %-44s %s\n", left, commands[i].help);
+	}
+	return CMD_OK;
+}
+
+static int
+cmd_echo(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		con_printf("%s%s", argv[i], i + 1 < argc ? " " : "");
+	con_printf("\n");
+	return CMD_OK;
+}
+
+static int
+cmd_sleep(int argc, char **argv)
+{
+	uint64_t ms;
+
+	(void)argc;
+	if (!str_to_u64(argv[1], 600000, &ms)) {
+		con_error("sleep: '%s' is not a number of ms from 0 to 600000",
+			  argv[1]);
+		return CMD_ERROR;
+	}
+	while (ms--) {
+		hal_ap_idle();		/* the BSP works while it waits */
+		mp_stall(1000);
+	}
+	return CMD_OK;
+}
+
+/* trace on|off, explain on|off */
+static int
+cmd_switch(int argc, char **argv)
+{
+	int *flag = str_eq(argv[0], "trace") ? &con_tracing : &con_explaining;
+
+	(void)argc;
+	if (!str_eq(argv[1], "on") && !str_eq(argv[1], "off")) {
+		con_error("%s: expected on or off, not '%s'", argv[0], argv[1]);
+		return CMD_ERROR;
+	}
+	*flag = str_eq(argv[1], "on");
+	return CMD_OK;
+}
+
+static int
+cmd_shutdown(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	return CMD_SHUTDOWN;
+}
+
+/* Split one command into words and run it. */
+static int
+run(const char *text)
+{
+	char words[CMD_ARGS + 1][TOK_MAX];	/* 8.5 KiB of the BSP's stack */
+	char *argv[CMD_ARGS];
+	const char *p = text;
+	int argc = 0, r = TOK_END;
+	size_t i;
+
+	while (argc < CMD_ARGS && (r = tok_next(&p, words[argc])) == TOK_WORD) {
+		argv[argc] = words[argc];
+		argc++;
+	}
+	if (argc == CMD_ARGS && (r = tok_next(&p, words[argc])) == TOK_WORD) {
+		con_error("%s: more than %d words", argv[0], CMD_ARGS - 1);
+		return CMD_ERROR;
+	}
+	if (r == TOK_ERROR) {
+		con_error("%s", words[argc]);
+		return CMD_ERROR;
+	}
+	if (argc == 0)
+		return CMD_OK;
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (!str_eq(argv[0], commands[i].name))
+			continue;
+		if (argc - 1 < commands[i].min || argc - 1 > commands[i].max) {
+			con_error("usage: %s %s", commands[i].name,
+				  commands[i].args);
+			return CMD_ERROR;
+		}
+		return commands[i].run(argc, argv);
+	}
+	con_error("unknown command '%s' (try help)", argv[0]);
+	return CMD_ERROR;
+}
+
+/* The end of the command that starts at s: a ';' outside quotes. */
+static const char *
+command_end(const char *s)
+{
+	char quote = 0;
+
+	for (; *s && (quote || *s != ';'); s++)
+		if (!quote && (*s == '\'' || *s == '"'))
+			quote = *s;
+		else if (*s == quote)
+			quote = 0;
+	return s;
+}
+
+int
+cmd_line(const char *line)
+{
+	char one[TOK_MAX];
+	const char *end;
+	size_t n;
+
+	for (;; line = end + 1) {
+		end = command_end(line);
+		n = (size_t)(end - line);
+		if (n >= sizeof one) {
+			con_error("command too long (more than %u characters)",
+				  (unsigned)sizeof one - 1);
+		} else {
+			str_copy(one, line, n + 1);
+			if (run(one) == CMD_SHUTDOWN)
+				return CMD_SHUTDOWN;
+		}
+		if (*end == 0)
+			return CMD_OK;
+	}
+}
+
+int
+cmd_text(const char *text)
+{
+	char line[TOK_MAX];
+	int cut;
+
+	while ((text = str_line(text, line, sizeof line, &cut))) {
+		if (cut)
+			con_error("script line too long (more than %u "
+				  "characters): skipped", TOK_MAX - 1);
+		else if (line[0] != '#' && cmd_line(line) == CMD_SHUTDOWN)
+			return CMD_SHUTDOWN;
+	}
+	return CMD_OK;
+}

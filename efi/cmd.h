@@ -1,0 +1,29 @@
+/*
+ * cmd.h: the simulator's commands, the same whether typed at the prompt,
+ * given with --run, read from a --script file or from the config file.
+ */
+#ifndef EFI_CMD_H
+#define EFI_CMD_H
+
+enum { CMD_OK, CMD_ERROR, CMD_SHUTDOWN };
+
+#define CMD_ARGS 16		/* words in one command, at most */
+
+/* Run one line: commands separated by ';'. Stops at `shutdown`. */
+int cmd_line(const char *line);
+/* Run every line of a script ('#' starts a comment line). */
+int cmd_text(const char *text);
+
+/* The commands themselves (cmdcpu.c, cmddrv.c). argv[0] is the name. */
+int cmd_cpus(int argc, char **argv);
+int cmd_add(int argc, char **argv);
+int cmd_fault(int argc, char **argv);
+int cmd_ipi(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_unload(int argc, char **argv);
+int cmd_drivers(int argc, char **argv);
+void cmd_driver_stats(void);
+void cmd_unload_all(void);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * hal.c: the notification core's backend on real firmware. The core asks
+ * for a processor to be started, for a call on every active processor and
+ * for the current processor's index; this file answers with hotplug.c,
+ * ipi.c and the APIC id, and picks the NTSTATUS for each outcome.
+ */
+#include <ke.h>
+#include "con.h"
+#include "cpu.h"
+#include "hal.h"
+#include "opt.h"
+#include "trace.h"
+#include "x86.h"
+
+/*
+ * A start the processor never answers is STATUS_IO_TIMEOUT; one the
+ * firmware refuses (EnableDisableAP or StartupThisAP fails) is
+ * STATUS_UNSUCCESSFUL, as the core documents.
+ */
+static NTSTATUS
+start(ULONG slot, ULONG index)
+{
+	switch (cpu_hotadd(&machine, &machine.cpu[slot], index)) {
+	case HOTADD_OK:
+		return STATUS_SUCCESS;
+	case HOTADD_TIMEOUT:
+		return STATUS_IO_TIMEOUT;
+	default:
+		return STATUS_UNSUCCESSFUL;
+	}
+}
+
+static ULONG_PTR
+broadcast(ULONG count, PKIPI_BROADCAST_WORKER fn, ULONG_PTR ctx)
+{
+	return ipi_broadcast(count, fn, ctx);
+}
+
+static ULONG
+current(VOID)
+{
+	struct cpu *c = cpu_by_apic(&machine, cpu_apic_id());
+
+	return c ? c->index : NO_INDEX;
+}
+
+static int core_up;		/* set once ke_init has run */
+
+static const struct ke_backend backend = {
+	.start = start,
+	.broadcast = broadcast,
+	.current = current,
+	.alloc = pool_alloc,
+	.free = pool_free,
+};
+
+int
+hal_init(const struct options *o, uint32_t active, uint32_t held)
+{
+	struct ke_config cfg = {
+		.max = active + held,
+		.active = active,
+		.group_size = o->group_size,
+		.cap = o->cap,
+		.verifier = TRUE,
+	};
+	NTSTATUS s = ke_init(&cfg, &backend, &trace_sink);
+
+	if (!NT_SUCCESS(s)) {
+		con_error("the notification core did not start (status "
+			  "0x%08x)", (unsigned)s);
+		return 0;
+	}
+	__atomic_store_n(&core_up, 1, __ATOMIC_RELEASE);
+	return 1;
+}
+
+void
+hal_ap_init(uint32_t index)
+{
+	KiInitializeDynamicProcessor(index);
+}
+
+/* Boot APs loop before the core exists; they only join once it does. */
+void
+hal_ap_idle(void)
+{
+	if (__atomic_load_n(&core_up, __ATOMIC_ACQUIRE))
+		ke_run_workloads();
+}

@@ -1,0 +1,102 @@
+/*
+ * hotplug.c: starting a held processor at runtime, the backend half of
+ * KeStartDynamicProcessor (DESIGN.md section 2). The processor was
+ * disabled in MP Services at boot; it is enabled, started with a
+ * non-blocking StartupThisAP of the same AP entry as at boot, and must say
+ * online within --ap-timeout-ms. If it does not, it is stopped, handed back
+ * to the firmware disabled, and stays held so it can be tried again.
+ */
+#include "con.h"
+#include "cpu.h"
+#include "hal.h"
+#include "x86.h"
+
+#define RECLAIM_MS 1000		/* > EDK2's 100 ms completion poll */
+
+/* The numbered processor (active, or being added) with this APIC id. */
+struct cpu *
+cpu_by_apic(struct machine *m, uint32_t apic)
+{
+	uint32_t n;
+
+	for (n = 0; n < m->ncpu; n++)
+		if (m->cpu[n].apic == apic && m->cpu[n].index != NO_INDEX)
+			return &m->cpu[n];
+	return NULL;
+}
+
+/* Undo a start that failed: the processor goes back to the firmware. */
+static void
+give_back(struct machine *m, struct cpu *c)
+{
+	__atomic_store_n(&c->stop, 1, __ATOMIC_RELEASE);
+	if (!cpu_reclaim(c, cpu_rdtsc() + clock_cycles(RECLAIM_MS))) {
+		con_error("mp %u does not answer; it cannot be retried", c->mp);
+		c->state = CPU_FAILED;
+	} else {
+		c->state = CPU_HELD;
+	}
+	con_explain("EnableDisableAP(%u, FALSE): the firmware takes mp %u "
+		    "back, disabled, as it was before the add.", c->mp, c->mp);
+	mp_enable(m, c, 0);
+	c->index = NO_INDEX;
+}
+
+static int
+launch(struct machine *m, struct cpu *c)
+{
+	uint64_t s;
+
+	con_explain("EnableDisableAP(%u, TRUE): MP Services may dispatch to "
+		    "mp %u again.", c->mp, c->mp);
+	s = mp_enable(m, c, 1);
+	if (s) {
+		con_error("EnableDisableAP(%u, TRUE) failed (status %lx)",
+			  c->mp, s);
+		return HOTADD_ERROR;
+	}
+	con_explain("StartupThisAP(%u, non-blocking): the firmware sends the "
+		    "processor INIT-SIPI-SIPI; it wakes in real mode, switches "
+		    "to long mode on a firmware stack and calls the "
+		    "simulator's AP entry.", c->mp);
+	s = c->fault == FAULT_ERROR ? 0x8000000000000007ul /* DEVICE_ERROR */
+				    : mp_start(m, c);
+	if (s) {
+		con_error("StartupThisAP(%u) failed (status %lx)%s", c->mp, s,
+			  c->fault == FAULT_ERROR ? " [injected]" : "");
+		mp_enable(m, c, 0);
+		c->index = NO_INDEX;
+		return HOTADD_ERROR;
+	}
+	return HOTADD_OK;
+}
+
+int
+cpu_hotadd(struct machine *m, struct cpu *c, uint32_t index)
+{
+	int r;
+
+	c->fault = c->fault_next;	/* one-shot */
+	c->fault_next = FAULT_NONE;
+	c->index = index;
+	c->hotadd = 1;
+	c->seen = ipi_seq();		/* no stale broadcast for it */
+	r = launch(m, c);
+	if (r != HOTADD_OK) {
+		c->fault = FAULT_NONE;
+		return r;
+	}
+	c->state = CPU_STARTING;
+	while (cpu_settle(c))
+		cpu_pause();
+	c->fault = FAULT_NONE;
+	if (c->state == CPU_ONLINE) {
+		con_explain("mp %u ran the core's per-processor initialisation "
+			    "(KiInitializeDynamicProcessor) as NT index %u and "
+			    "said online; it now polls its mailbox.", c->mp,
+			    index);
+		return HOTADD_OK;
+	}
+	give_back(m, c);
+	return HOTADD_TIMEOUT;
+}

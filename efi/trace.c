@@ -1,0 +1,111 @@
+/*
+ * trace.c: the core's events, for people and (with --trace) as @ lines.
+ * Each notification is printed after the callback returned, so "op" is
+ * what the callback left in *OperationStatus.
+ */
+#include "con.h"
+#include "trace.h"
+
+static const char *const state_names[] = {
+	[KeProcessorAddStartNotify] = "start",
+	[KeProcessorAddCompleteNotify] = "complete",
+	[KeProcessorAddFailureNotify] = "failure",
+};
+
+static int last_state = -1;
+
+const char *
+trace_state_name(KE_PROCESSOR_CHANGE_NOTIFY_STATE s)
+{
+	return (unsigned)s < 3 ? state_names[s] : "?";
+}
+
+static const char *
+name(struct ke_driver *d)
+{
+	return d ? d->name : "-";
+}
+
+static VOID
+registered(struct ke_driver *d, ULONG flags, PVOID handle)
+{
+	con_printf("%s registered for processor changes (flags %u): %s\n",
+		   name(d), flags, handle ? "ok" : "refused, NULL handle");
+	con_trace("register drv=%s flags=%u handle=%p", name(d), flags, handle);
+}
+
+static VOID
+deregistered(struct ke_driver *d)
+{
+	con_trace("deregister drv=%s", name(d));
+}
+
+/* Narrate the passes of an add: say so when a new pass begins. */
+static VOID
+explain_pass(const KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT *ctx)
+{
+	static const char *const pass[] = {
+		"Start pass: each registered callback, in registration "
+		"order, hears that processor %u is coming and may veto it "
+		"by setting *OperationStatus to an error.",
+		"Complete pass: processor %u has joined the active set; "
+		"each callback hears it is ready to use.",
+		"Failure pass: processor %u will not be added; each callback "
+		"(the one that vetoed too) hears it, with the final status.",
+	};
+
+	if ((int)ctx->State != last_state && (unsigned)ctx->State < 3)
+		con_explain(pass[ctx->State], ctx->NtNumber);
+	last_state = (int)ctx->State;
+}
+
+static VOID
+notify(struct ke_driver *d, const KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT *ctx,
+       NTSTATUS op)
+{
+	explain_pass(ctx);
+	con_printf("  %-12s %-8s nt %u (group %u number %u) status 0x%08x "
+		   "op 0x%08x\n", name(d), trace_state_name(ctx->State),
+		   ctx->NtNumber, ctx->ProcNumber.Group,
+		   ctx->ProcNumber.Number, (unsigned)ctx->Status,
+		   (unsigned)op);
+	con_trace("notify drv=%s state=%s nt=%u group=%u number=%u "
+		  "status=0x%08x op=0x%08x", name(d),
+		  trace_state_name(ctx->State), ctx->NtNumber,
+		  ctx->ProcNumber.Group, ctx->ProcNumber.Number,
+		  (unsigned)ctx->Status, (unsigned)op);
+}
+
+static VOID
+verifier(struct ke_driver *d, const char *rule, const char *detail)
+{
+	con_printf("VERIFIER: %s: %s (%s)\n", name(d), detail, rule);
+	con_trace("verifier drv=%s rule=%s", name(d), rule);
+}
+
+static VOID
+dbg(struct ke_driver *d, const char *text)
+{
+	con_printf("[%s] %s\n", name(d), text);
+	con_trace("dbg drv=%s %s", name(d), text);
+}
+
+static VOID
+added(ULONG slot, ULONG index, NTSTATUS status, ULONG active)
+{
+	last_state = -1;
+	con_printf("add mp %u as nt %u: %s (status 0x%08x), %u active\n",
+		   slot, index, NT_SUCCESS(status) ? "added" : "FAILED",
+		   (unsigned)status, active);
+	con_trace("add mp=%u nt=%u status=0x%08x active=%u", slot, index,
+		  (unsigned)status, active);
+}
+
+const struct ke_sink trace_sink = {
+	.registered = registered,
+	.deregistered = deregistered,
+	.notify = notify,
+	.verifier = verifier,
+	.dbg = dbg,
+	.added = added,
+};

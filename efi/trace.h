@@ -1,0 +1,11 @@
+/* trace.h: what the simulator prints of the core's events (trace.c). */
+#ifndef EFI_TRACE_H
+#define EFI_TRACE_H
+
+#include <ke.h>
+
+extern const struct ke_sink trace_sink;
+
+const char *trace_state_name(KE_PROCESSOR_CHANGE_NOTIFY_STATE s);
+
+#endif
