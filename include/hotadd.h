@@ -63,11 +63,14 @@ BOOLEAN HotaddGetOption(PDRIVER_OBJECT DriverObject, PCSTR Key,
  *
  * HotaddStopWorkload returns only when no processor is inside the
  * workload any more, so the driver may then free what the workload uses.
- * Called from inside the workload itself, it waits for every other
- * processor only. Stopping a driver with no workload does nothing. A
- * driver that unloads with its workload still running is reported by
- * the verifier (rule "workload-at-unload") and the workload is stopped
- * for it, after its Unload routine has returned.
+ * Called from inside the workload itself, it stops further calls and
+ * returns at once (waiting there could never end): other processors may
+ * still be inside, and the driver cannot start a workload again until it
+ * calls HotaddStopWorkload once more from outside (or unloads). Stopping
+ * a driver with no workload does nothing. A driver that unloads with its
+ * workload still running is reported by the verifier (rule
+ * "workload-at-unload") and the workload is stopped for it, after its
+ * Unload routine has returned.
  */
 typedef VOID HOTADD_WORKLOAD(PVOID Context);
 typedef HOTADD_WORKLOAD *PHOTADD_WORKLOAD;

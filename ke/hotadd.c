@@ -29,8 +29,8 @@ struct workload {
 
 static struct workload slots[WORKLOAD_SLOTS];
 
-/* Per processor: 1 + the slot whose workload it is running, or 0. Lets a
- * workload stop itself without waiting for its own call to return. */
+/* Per processor: 1 + the slot whose workload it is running, or 0. Tells
+ * a stop made from inside the workload from one made outside it. */
 static ULONG running[KE_MAX_PROCESSORS];
 
 #define SC __ATOMIC_SEQ_CST
@@ -128,15 +128,24 @@ NTSTATUS HotaddStartWorkload(PDRIVER_OBJECT DriverObject,
 	return STATUS_SUCCESS;
 }
 
+/*
+ * From outside the workload: no new calls, wait until the calls in
+ * progress have returned, free the slot. From inside it (the calling
+ * processor is running this very workload): no new calls, but no wait,
+ * which could never end (two processors stopping from inside would wait
+ * for each other), and the slot stays the driver's until a stop from
+ * outside, or the unload, frees it. Only outside stops free slots, so a
+ * slot never changes hands while its owner may still find it.
+ */
 static VOID stop(struct workload *w)
 {
 	ULONG me = ki.be->current();
-	LONG own;
 
 	__atomic_store_n(&w->fn, NULL, SC);
-	own = me < KE_MAX_PROCESSORS &&
-	      __atomic_load_n(&running[me], SC) == (ULONG)(w - slots) + 1;
-	while (__atomic_load_n(&w->busy, SC) > own) {
+	if (me < KE_MAX_PROCESSORS &&
+	    __atomic_load_n(&running[me], SC) == (ULONG)(w - slots) + 1)
+		return;
+	while (__atomic_load_n(&w->busy, SC)) {
 #if defined(__x86_64__) || defined(__i386__)
 		__builtin_ia32_pause();
 #endif
@@ -154,14 +163,16 @@ VOID HotaddStopWorkload(PDRIVER_OBJECT DriverObject)
 		stop(w);
 }
 
+/* A slot the driver stopped from inside is only freed here, silently. */
 VOID ke_reclaim_workload(struct ke_driver *d)
 {
 	struct workload *w = d ? slot_of(d) : NULL;
 
 	if (!w)
 		return;
-	ki_violation(d, "workload-at-unload", "driver went away with its "
-		     "workload still running; stopped");
+	if (__atomic_load_n(&w->fn, SC))
+		ki_violation(d, "workload-at-unload", "driver went away with "
+			     "its workload still running; stopped");
 	stop(w);
 }
 
