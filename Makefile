@@ -34,6 +34,7 @@ EFI_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g \
 
 .DEFAULT_GOAL := all
 include tests/unit.mk
+include tests/drivers.mk
 
 # Host tests of the simulator's own parsers (plain C, no UEFI types).
 PARSE_SRCS := efi/opt.c efi/list.c efi/tok.c efi/str.c ke/fmt.c
@@ -82,8 +83,8 @@ $(B)/drv/$(call drvname,$(1)).o: $(1) | deps-build
 	@mkdir -p $$(dir $$@)
 	@echo "  DRIVER  $$<"
 	@$$(CC) $$(EFI_CFLAGS) -MMD -MT $$@ -c $$< -o $$@.1
-	@objcopy -G DriverEntry \
-		--redefine-sym DriverEntry=drv_$(call drvname,$(1))_entry $$@.1 $$@
+	@objcopy --redefine-sym DriverEntry=drv_$(call drvname,$(1))_entry \
+		-G drv_$(call drvname,$(1))_entry $$@.1 $$@
 endef
 $(foreach s,$(DRV_SRCS),$(eval $(call drv_rule,$(s))))
 
@@ -96,7 +97,7 @@ $(B)/efi/drvtab.o: $(B)/gen/drvtab.c | deps-build
 
 $(B)/hotadd.so: $(EFI_OBJS) linker/hotadd.lds
 	@echo "  LD      $@"
-	@ld -nostdlib -znocombreloc -shared -Bsymbolic -T linker/hotadd.lds \
+	@ld -nostdlib -znocombreloc -shared --no-undefined -Bsymbolic -T linker/hotadd.lds \
 		$(EFILIB)/crt0-efi-x86_64.o $(EFI_OBJS) \
 		-L$(EFILIB) -lgnuefi -o $@
 	@tools/checkso $@
@@ -107,13 +108,23 @@ $(EFI): $(B)/hotadd.so
 		--target=efi-app-x86_64 $< $@
 	@echo "built $@ ($$(stat -c %s $@) bytes)"
 
+# The story `make run` tells when ARGS brings no commands of its own.
+DEMO ?= $(if $(findstring --run,$(ARGS))$(findstring --script,$(ARGS)),,\
+	echo == drivers load: each registers with ADD_EXISTING and hears the active processors replayed;\
+	load docsample; load log; load percpu;\
+	echo == a held processor is hot-added; add next;\
+	echo == the veto driver refuses the next add: every driver hears Failure;\
+	load veto; add next;\
+	echo == the veto is lifted and the same processor is added; unload veto; add next;\
+	sleep 200; stats; ipi)
+
 # A boot disk whose config file carries the options of `make run`.
 run: $(EFI) | deps-run
-	tools/mkimg $(IMG) $(EFI) "--hold $(HOLD) $(ARGS)"
+	tools/mkimg $(IMG) $(EFI) "--hold $(HOLD) $(ARGS)" "$(DEMO)"
 	tools/qemu --smp '$(SMP)' --disk $(IMG) --timeout $(TIMEOUT) --interactive
 
-test: deps-test $(EFI) unit-build $(PARSE_BIN)
-	tests/run $(PARSE_BIN) $(UNIT_BINS) $(TSAN_BINS)
+test: deps-test $(EFI) unit-build drivers-build $(PARSE_BIN)
+	tests/run $(PARSE_BIN) $(UNIT_BINS) $(DRIVER_TEST_BINS) $(TSAN_BINS)
 
 clean:
 	rm -rf $(B)

@@ -31,7 +31,11 @@ registered(struct ke_driver *d, ULONG flags, PVOID handle)
 {
 	con_printf("%s registered for processor changes (flags %u): %s\n",
 		   name(d), flags, handle ? "ok" : "refused, NULL handle");
-	con_trace("register drv=%s flags=%u handle=%p", name(d), flags, handle);
+	if (handle)
+		con_trace("register drv=%s flags=%u handle=0x%lx", name(d),
+			  flags, (unsigned long)(ULONG_PTR)handle);
+	else
+		con_trace("register drv=%s flags=%u handle=0", name(d), flags);
 }
 
 static VOID

@@ -10,12 +10,14 @@ Q=build/qemu
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-180}
 mkdir -p $Q
 
-# boot NAME SMP "OPTIONS" [--usb] : boot build/hotadd.efi, log in $Q/NAME.log
+# boot NAME SMP "CONFIG" [--usb] : boot $EFI (default build/hotadd.efi)
+# with CONFIG as its config file (option lines and command lines); the
+# serial console goes to $Q/NAME.log
 boot() {
 	name=$1 smp=$2 opts=$3
 	shift 3
 	LOG=$Q/$name.log
-	tools/mkimg $Q/$name.img build/hotadd.efi "$opts" ||
+	tools/mkimg $Q/$name.img "${EFI:-build/hotadd.efi}" "$opts" ||
 		{ fail "could not build the boot disk"; return; }
 	tools/qemu --smp "$smp" --disk $Q/$name.img --timeout $BOOT_TIMEOUT \
 		--log $LOG.raw "$@" </dev/null
@@ -49,6 +51,20 @@ expect_none() {
 expect_count() {
 	n=$(grep -Ec -- "$2" "$LOG")
 	[ "$n" = "$1" ] || fail "$n lines match /$2/, expected $1"
+}
+
+# expect_order REGEX... : lines matching each regex, in this order
+expect_order() {
+	at=0
+	for re in "$@"; do
+		next=$(grep -nE -- "$re" "$LOG" | cut -d: -f1 |
+			awk -v at=$at '$1 > at { print; exit }')
+		if [ -z "$next" ]; then
+			fail "no line matches /$re/ after line $at"
+			return
+		fi
+		at=$next
+	done
 }
 
 # run_case NAME: run case_NAME, print PASS or FAIL (with the log's tail)

@@ -1,0 +1,180 @@
+# hotadd.sh: runtime hot-add cases (sourced by tests/run). See lib.sh.
+# Every case checks the @ lines against DESIGN.md section 3.
+
+N='group=[0-9]+ number=[0-9]+'
+OK=0x00000000
+
+case_add_success() {
+	boot add_success 4 "--trace --batch --hold 2
+load log
+add next"
+	expect '^@register drv=log flags=1 handle=0x[0-9a-f]+$'
+	# the ADD_EXISTING replay: every Start, then every Complete
+	expect_order "^@notify drv=log state=start nt=0 $N status=$OK op=$OK" \
+		"^@notify drv=log state=start nt=1 " \
+		"^@notify drv=log state=complete nt=0 " \
+		"^@notify drv=log state=complete nt=1 " \
+		"^@notify drv=log state=start nt=2 group=0 number=2 status=$OK op=$OK$" \
+		"^@notify drv=log state=complete nt=2 group=0 number=2 status=$OK op=$OK$" \
+		"^@add mp=2 nt=2 status=$OK active=3$"
+	expect_count 6 '^@notify '
+	expect_none '^@error|INVARIANT|^@verifier'
+}
+
+case_veto_by_middle_driver() {
+	boot veto_middle 4 "--trace --batch --hold 2
+load log as a
+load veto as b
+load log as c
+add next
+cpus"
+	V=0xc000009a
+	expect_order "^@notify drv=a state=start nt=2 $N status=$OK op=$OK" \
+		"^@notify drv=b state=start nt=2 $N status=$OK op=$V" \
+		"^@notify drv=c state=start nt=2 $N status=$OK op=$V" \
+		"^@notify drv=a state=failure nt=2 $N status=$V op=$V" \
+		"^@notify drv=b state=failure nt=2 $N status=$V op=$V" \
+		"^@notify drv=c state=failure nt=2 $N status=$V op=$V" \
+		"^@add mp=2 nt=2 status=$V active=2$"
+	expect_none 'state=complete nt=2'
+	expect '^@cpu mp=2 .*state=held'
+	expect_none 'INVARIANT|^@verifier'
+}
+
+case_fault_timeout_then_retry() {
+	boot fault_timeout 4 "--trace --batch --hold 2 --ap-timeout-ms 500
+load log
+fault timeout next
+add next
+add next"
+	T=0xc00000b5
+	expect_order "^@notify drv=log state=start nt=2 $N status=$OK op=$OK" \
+		'^@error mp 2 did not come online within 500 ms' \
+		"^@notify drv=log state=failure nt=2 $N status=$T op=$T" \
+		"^@add mp=2 nt=2 status=$T active=2$" \
+		"^@notify drv=log state=start nt=2 $N status=$OK op=$OK" \
+		"^@notify drv=log state=complete nt=2 " \
+		"^@add mp=2 nt=2 status=$OK active=3$"
+	expect_none 'INVARIANT|^@verifier'
+}
+
+case_fault_error_then_retry() {
+	boot fault_error 4 "--trace --batch --hold 1
+load log
+fault error 3
+add 3
+add 3"
+	E=0xc0000001
+	expect_order '^@error StartupThisAP\(3\) failed .*\[injected\]' \
+		"^@notify drv=log state=failure nt=3 $N status=$E op=$E" \
+		"^@add mp=3 nt=3 status=$E active=3$" \
+		"^@add mp=3 nt=3 status=$OK active=4$"
+}
+
+case_add_all() {
+	boot add_all 4 "--trace --batch --hold 3
+load log
+add all
+ipi
+cpus"
+	expect_order "^@add mp=1 nt=1 status=$OK active=2$" \
+		"^@add mp=2 nt=2 status=$OK active=3$" \
+		"^@add mp=3 nt=3 status=$OK active=4$" \
+		'^@ipi count=4 ran=0,1,2,3$'
+	expect_count 4 '^@cpu .*state=(bsp|online)'
+	expect_none 'INVARIANT|^@verifier|^@error'
+}
+
+case_add_with_nothing_held() {
+	boot nothing_held 2 "--trace --batch --hold 0
+add next
+add 1
+add 7
+cpus"
+	expect '^@error add: no processor is held$'
+	expect '^@error add: mp 1 is online, not held$'
+	expect "^@error add: '7' is not next, all or an MP number from 0 to 1$"
+	expect_none '^@add '
+	expect_count 2 '^@cpu .*state=(bsp|online)'
+}
+
+case_replay_veto_at_load() {
+	boot replay_veto 4 "--trace --batch --hold 1
+load veto as v replay=1 nt=1 status=0xC0000001
+add next"
+	E=0xc0000001
+	expect_order "^@notify drv=v state=start nt=0 $N status=$OK op=$OK" \
+		"^@notify drv=v state=start nt=1 $N status=$OK op=$E" \
+		"^@notify drv=v state=failure nt=0 $N status=$E op=$E" \
+		'^@register drv=v flags=1 handle=0$' \
+		"^@add mp=3 nt=3 status=$OK active=4$"
+	expect_none 'drv=v state=failure nt=1'
+	expect_count 3 '^@notify drv=v '
+}
+
+case_unload_stops_notifications() {
+	boot unload_stops 4 "--trace --batch --hold 1
+load log
+unload log
+add next
+drivers"
+	expect_order '^@deregister drv=log$' "^@add mp=3 nt=3 status=$OK"
+	expect_count 6 '^@notify drv=log '
+	expect_none '^@verifier'
+}
+
+case_group_size_two() {
+	boot group2 4 "--trace --batch --hold 2 --group-size 2
+load log
+add next
+add next"
+	expect "^@notify drv=log state=start nt=1 group=0 number=1 "
+	expect "^@notify drv=log state=complete nt=2 group=1 number=0 status=$OK"
+	expect "^@notify drv=log state=complete nt=3 group=1 number=1 status=$OK"
+	expect "^@add mp=3 nt=3 status=$OK active=4$"
+	expect_none 'INVARIANT|^@verifier'
+}
+
+case_bad_commands_change_nothing() {
+	boot bad_commands 4 "--trace --batch --hold 2
+load log
+frobnicate
+add
+add next extra
+load nosuch
+load log
+unload nosuch
+fault sometimes next
+sleep -5
+trace maybe
+echo 'unclosed
+cpus
+drivers"
+	expect "^@error unknown command 'frobnicate' \(try help\)$"
+	expect '^@error usage: add <mp\|next\|all>$'
+	expect "^@error load: no driver 'nosuch' in this image"
+	expect "^@error load: 'log' is already loaded \(use as <name>\)$"
+	expect "^@error unload: no driver named 'nosuch' is loaded$"
+	expect "^@error fault: expected timeout or error, not 'sometimes'$"
+	expect "^@error sleep: '-5' is not a number"
+	expect "^@error trace: expected on or off, not 'maybe'$"
+	expect '^@error unclosed quote$'
+	expect_count 10 '^@error '
+	expect_count 2 '^@cpu .*state=held'
+	expect_none '^@add '
+}
+
+case_user_driver() {
+	make -s B=build/userdrv DRIVERS=tests/qemu/userdrv.c build/userdrv/hotadd.efi >/dev/null ||
+		{ fail "make DRIVERS=tests/qemu/userdrv.c failed"; return; }
+	EFI=build/userdrv/hotadd.efi boot user_driver 4 "--trace --batch --hold 1
+drivers
+load userdrv
+add next
+unload userdrv"
+	expect '^available:.* userdrv'
+	expect '^@register drv=userdrv flags=1 handle=0x[0-9a-f]+$'
+	expect "^@dbg drv=userdrv processor 3 is ready$"
+	expect "^@add mp=3 nt=3 status=$OK active=4$"
+	expect_none '^@verifier'
+}
