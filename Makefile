@@ -41,7 +41,7 @@ PARSE_SRCS := efi/opt.c efi/list.c efi/tok.c efi/str.c ke/fmt.c
 PARSE_BIN  := $(B)/host/test_parse
 $(PARSE_BIN): tests/parse/test_parse.c $(PARSE_SRCS) $(wildcard efi/*.h) | deps-test
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -Iefi $(ASAN_FLAGS) -o $@ $(filter %.c,$^) \
+	$(HOST_CC) $(HOST_CFLAGS) -Iefi -Iarch/x86 $(ASAN_FLAGS) -o $@ $(filter %.c,$^) \
 		$(HOST_LIBS)
 
 EFI_SRCS := $(wildcard efi/*.c) $(wildcard arch/x86/*.c) $(KE_SRCS)
