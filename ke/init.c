@@ -46,6 +46,7 @@ NTSTATUS ke_init(const struct ke_config *cfg, const struct ke_backend *be,
 	ki.sink = sink;
 	ki.verifier = cfg->verifier;
 	boot_processors(cfg->active);
+	ki_lock_init();
 	ki_pool_init();
 	ki_cb_init();
 	ki_pc_init();

@@ -29,6 +29,7 @@ struct ki_state {
 extern struct ki_state ki;
 
 /* lock.c: the dynamic-processor lock (registration vs adds). */
+VOID ki_lock_init(VOID);
 VOID ki_lock(VOID);
 VOID ki_unlock(VOID);
 BOOLEAN ki_lock_is_mine(VOID);

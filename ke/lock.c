@@ -12,6 +12,13 @@
 static KSPIN_LOCK dyn_lock;
 static ULONG dyn_owner = KI_NO_OWNER;
 
+/* ke_init starts over even if a previous run left the lock held. */
+VOID ki_lock_init(VOID)
+{
+	KeInitializeSpinLock(&dyn_lock);
+	__atomic_store_n(&dyn_owner, KI_NO_OWNER, __ATOMIC_RELAXED);
+}
+
 VOID ki_lock(VOID)
 {
 	KIRQL irql;
