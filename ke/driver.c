@@ -19,12 +19,6 @@ VOID ki_leave(struct ke_driver *prev)
 	__atomic_store_n(&ki.current, prev, __ATOMIC_RELAXED);
 }
 
-/* For traces: "-" when no driver is running. */
-const char *ki_name(struct ke_driver *d)
-{
-	return d ? d->name : "-";
-}
-
 /* dst <- prefix followed by name, as a UNICODE_STRING over buf. */
 static VOID wide_name(PUNICODE_STRING u, WCHAR *buf, const char *prefix,
 		      const char *name)

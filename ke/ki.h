@@ -37,7 +37,6 @@ BOOLEAN ki_lock_is_mine(VOID);
 /* driver.c */
 struct ke_driver *ki_enter(struct ke_driver *d);	/* returns previous */
 VOID ki_leave(struct ke_driver *prev);
-const char *ki_name(struct ke_driver *d);
 
 /* verifier.c */
 VOID ki_violation(struct ke_driver *d, const char *rule, const char *fmt, ...)
