@@ -128,7 +128,7 @@ PVOID KeRegisterProcessorChangeCallback(PPROCESSOR_CALLBACK_FUNCTION
 		return NULL;
 	ki_lock();
 	h = register_locked(CallbackFunction, CallbackContext, Flags);
-	if (h && ki.sink && ki.sink->registered)
+	if (ki.sink && ki.sink->registered)	/* NULL too: a refusal */
 		ki.sink->registered(d, Flags, h);
 	ki_unlock();
 	return h;
