@@ -15,7 +15,8 @@
  *   stats start=S complete=C failure=F invariant=I
  *
  * Several copies may be loaded under different names, so all state is
- * per instance (see LOG_DRIVER below).
+ * per instance: the instance is a LOG_CORE, in pool, kept as logcore.h
+ * describes.
  */
 #include <wdm.h>
 #include <hotadd.h>
@@ -25,19 +26,7 @@
 
 #define LOG_TAG 'gLaH'
 
-/*
- * Per-instance state. The WDK hands a driver private per-driver storage
- * through IoAllocateDriverObjectExtension; the simulator has no such
- * routine, and the DriverExtension field of its DRIVER_OBJECT is left to
- * the driver, so the instance keeps its pool block there.
- */
-typedef struct _LOG_DRIVER {
-	LOG_CORE Core;
-	PVOID Handle;
-} LOG_DRIVER, *PLOG_DRIVER;
-
 DRIVER_INITIALIZE DriverEntry;
-static DRIVER_UNLOAD LogUnload;
 static PROCESSOR_CALLBACK_FUNCTION LogCallback;
 static HOTADD_STATS LogStats;
 
@@ -45,32 +34,21 @@ static VOID LogCallback(PVOID CallbackContext,
 			PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT ChangeContext,
 			PNTSTATUS OperationStatus)
 {
-	PLOG_DRIVER log = CallbackContext;
-
 	UNREFERENCED_PARAMETER(OperationStatus);
-	LogCoreNotify(&log->Core, ChangeContext);
+	LogCoreNotify(CallbackContext, ChangeContext);
 }
 
 static VOID LogStats(PVOID Context)
 {
-	PLOG_DRIVER log = Context;
+	PLOG_CORE log = Context;
 
-	DbgPrint(LOG_CORE_STATS_FORMAT "\n", LOG_CORE_STATS_ARGS(&log->Core));
-}
-
-static VOID LogUnload(PDRIVER_OBJECT DriverObject)
-{
-	PLOG_DRIVER log = DriverObject->DriverExtension;
-
-	KeDeregisterProcessorChangeCallback(log->Handle);
-	DriverObject->DriverExtension = NULL;
-	ExFreePoolWithTag(log, LOG_TAG);
+	DbgPrint(LOG_CORE_STATS_FORMAT "\n", LOG_CORE_STATS_ARGS(log));
 }
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
 		     PUNICODE_STRING RegistryPath)
 {
-	PLOG_DRIVER log;
+	PLOG_CORE log;
 	ULONG flags;
 	NTSTATUS status;
 
@@ -83,16 +61,11 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
 	log = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*log), LOG_TAG);
 	if (log == NULL)
 		return STATUS_INSUFFICIENT_RESOURCES;
-	log->Core.Verbose = TRUE;
-	log->Handle = LogCoreRegister(&log->Core, LogCallback, log, flags);
-	if (log->Handle == NULL) {
-		/* Nothing of ours vetoes, so only a failed allocation in
-		 * the kernel leads here. */
-		ExFreePoolWithTag(log, LOG_TAG);
-		return STATUS_UNSUCCESSFUL;
-	}
-	DriverObject->DriverExtension = log;
-	DriverObject->DriverUnload = LogUnload;
-	HotaddSetStats(DriverObject, LogStats, log);
-	return STATUS_SUCCESS;
+	log->Tag = LOG_TAG;
+	log->Verbose = TRUE;
+	/* Nothing of ours vetoes, so a NULL handle means the kernel ran
+	 * out of memory. */
+	status = LogCoreRegister(log, LogCallback, log, flags) ?
+		 STATUS_SUCCESS : STATUS_UNSUCCESSFUL;
+	return LogCoreFinishLoad(DriverObject, log, LogStats, status);
 }

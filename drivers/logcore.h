@@ -16,8 +16,18 @@
 #define DRIVERS_LOGCORE_H
 
 #include <wdm.h>
+#include <hotadd.h>
 
+/*
+ * A driver built on this keeps its per-instance state in one pool block
+ * that starts with its LOG_CORE. The block hangs off DriverExtension:
+ * the WDK hands a driver private per-driver storage through
+ * IoAllocateDriverObjectExtension, the simulator has no such routine and
+ * leaves DriverExtension to the driver.
+ */
 typedef struct _LOG_CORE {
+	ULONG Tag;		/* pool tag of the instance block */
+	PVOID Handle;		/* the registration */
 	BOOLEAN Verbose;	/* one line per notification */
 	ULONG Flags;		/* as given to the registration */
 	/* Counts, for the stats line. */
@@ -241,6 +251,7 @@ static inline PVOID LogCoreRegister(PLOG_CORE Core,
 	Core->Replaying = TRUE;
 	handle = KeRegisterProcessorChangeCallback(Callback, Context, Flags);
 	Core->Replaying = FALSE;
+	Core->Handle = handle;
 	if (!existing)
 		return handle;
 	if (handle)
@@ -255,6 +266,36 @@ static inline PVOID LogCoreRegister(PLOG_CORE Core,
 			      "failures after a veto at nt=%u\n",
 			      Core->ReplayFailures, Core->ReplayStarts - 1);
 	return handle;
+}
+
+static inline VOID LogCoreUnload(PDRIVER_OBJECT DriverObject)
+{
+	PLOG_CORE core = DriverObject->DriverExtension;
+
+	KeDeregisterProcessorChangeCallback(core->Handle);
+	DriverObject->DriverExtension = NULL;
+	ExFreePoolWithTag(core, core->Tag);
+}
+
+/*
+ * The end of DriverEntry. Status is the outcome so far: on a failure
+ * the instance block is freed (no Unload follows a failed DriverEntry)
+ * and Status returned; otherwise the instance is hung off the driver
+ * object, with LogCoreUnload as the Unload routine and Stats (given the
+ * LOG_CORE as context) for the stats command.
+ */
+static inline NTSTATUS LogCoreFinishLoad(PDRIVER_OBJECT DriverObject,
+					 PLOG_CORE Core, PHOTADD_STATS Stats,
+					 NTSTATUS Status)
+{
+	if (!NT_SUCCESS(Status)) {
+		ExFreePoolWithTag(Core, Core->Tag);
+		return Status;
+	}
+	DriverObject->DriverExtension = Core;
+	DriverObject->DriverUnload = LogCoreUnload;
+	HotaddSetStats(DriverObject, Stats, Core);
+	return STATUS_SUCCESS;
 }
 
 /* The first words of a stats line; a driver may print more after it. */

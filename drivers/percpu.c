@@ -194,36 +194,48 @@ static VOID PercpuUnload(PDRIVER_OBJECT DriverObject)
 	PercpuFree(percpu);
 }
 
-NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
-		     PUNICODE_STRING RegistryPath)
+/* The instance and its two arrays, in one zeroed pool block. */
+static PPERCPU_DRIVER PercpuCreate(VOID)
 {
 	ULONG max = KeQueryMaximumProcessorCountEx(ALL_PROCESSOR_GROUPS);
 	PPERCPU_DRIVER percpu;
-	NTSTATUS status;
 
-	UNREFERENCED_PARAMETER(RegistryPath);
 	percpu = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*percpu) +
 				 max * (sizeof(PPERCPU_SLOT) + sizeof(LONG)),
 				 PERCPU_TAG);
+	if (percpu != NULL) {
+		percpu->MaxProcessors = max;
+		percpu->Slots = (PPERCPU_SLOT *)(percpu + 1);
+		percpu->Stray = (LONG *)(percpu->Slots + max);
+	}
+	return percpu;
+}
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
+		     PUNICODE_STRING RegistryPath)
+{
+	PPERCPU_DRIVER percpu = PercpuCreate();
+	NTSTATUS status;
+
+	UNREFERENCED_PARAMETER(RegistryPath);
 	if (percpu == NULL)
 		return STATUS_INSUFFICIENT_RESOURCES;
-	percpu->MaxProcessors = max;
-	percpu->Slots = (PPERCPU_SLOT *)(percpu + 1);
-	percpu->Stray = (LONG *)(percpu->Slots + max);
 	percpu->CallbackStatus = STATUS_SUCCESS;
 	percpu->Handle = KeRegisterProcessorChangeCallback(
 		PercpuCallback, percpu, KE_PROCESSOR_CHANGE_ADD_EXISTING);
 	if (percpu->Handle == NULL) {
 		status = NT_SUCCESS(percpu->CallbackStatus) ?
 			 STATUS_UNSUCCESSFUL : percpu->CallbackStatus;
-		PercpuFree(percpu);
-		return status;
+	} else {
+		/* Only now: every active processor has its slot. */
+		status = HotaddStartWorkload(DriverObject, PercpuWork, percpu);
+		if (!NT_SUCCESS(status)) {
+			DbgPrint("no workload slot, status 0x%08x\n",
+				 (ULONG)status);
+			KeDeregisterProcessorChangeCallback(percpu->Handle);
+		}
 	}
-	/* Only now: every active processor has its slot. */
-	status = HotaddStartWorkload(DriverObject, PercpuWork, percpu);
 	if (!NT_SUCCESS(status)) {
-		DbgPrint("no workload slot, status 0x%08x\n", (ULONG)status);
-		KeDeregisterProcessorChangeCallback(percpu->Handle);
 		PercpuFree(percpu);
 		return status;
 	}

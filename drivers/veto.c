@@ -33,10 +33,9 @@
 #define VETO_TAG 'tVaH'
 #define VETO_ANY 0xffffffffu
 
-/* Per instance, kept in DriverExtension (see log.c for why there). */
+/* Per instance (see logcore.h for where it is kept). */
 typedef struct _VETO_DRIVER {
 	LOG_CORE Core;
-	PVOID Handle;
 	NTSTATUS Code;		/* what to veto with */
 	ULONG Nt;		/* which NtNumber, or VETO_ANY */
 	BOOLEAN Replay;		/* veto in the replay, not in real adds */
@@ -47,7 +46,6 @@ typedef struct _VETO_DRIVER {
 } VETO_DRIVER, *PVETO_DRIVER;
 
 DRIVER_INITIALIZE DriverEntry;
-static DRIVER_UNLOAD VetoUnload;
 static PROCESSOR_CALLBACK_FUNCTION VetoCallback;
 static HOTADD_STATS VetoStats;
 
@@ -77,19 +75,10 @@ static VOID VetoCallback(PVOID CallbackContext,
 
 static VOID VetoStats(PVOID Context)
 {
-	PVETO_DRIVER veto = Context;
+	PVETO_DRIVER veto = CONTAINING_RECORD(Context, VETO_DRIVER, Core);
 
 	DbgPrint(LOG_CORE_STATS_FORMAT " vetoes=%u\n",
 		 LOG_CORE_STATS_ARGS(&veto->Core), veto->Vetoes);
-}
-
-static VOID VetoUnload(PDRIVER_OBJECT DriverObject)
-{
-	PVETO_DRIVER veto = DriverObject->DriverExtension;
-
-	KeDeregisterProcessorChangeCallback(veto->Handle);
-	DriverObject->DriverExtension = NULL;
-	ExFreePoolWithTag(veto, VETO_TAG);
 }
 
 /* nt=: an index, or "any". */
@@ -155,21 +144,13 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
 	veto = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*veto), VETO_TAG);
 	if (veto == NULL)
 		return STATUS_INSUFFICIENT_RESOURCES;
+	veto->Core.Tag = VETO_TAG;
 	status = VetoOptions(DriverObject, veto, &flags);
 	if (NT_SUCCESS(status)) {
 		veto->CallbackStatus = STATUS_SUCCESS;
-		veto->Handle = LogCoreRegister(&veto->Core, VetoCallback, veto,
-					       flags);
-		if (veto->Handle == NULL)
+		if (!LogCoreRegister(&veto->Core, VetoCallback, veto, flags))
 			status = NT_SUCCESS(veto->CallbackStatus) ?
 				 STATUS_UNSUCCESSFUL : veto->CallbackStatus;
 	}
-	if (!NT_SUCCESS(status)) {
-		ExFreePoolWithTag(veto, VETO_TAG);
-		return status;
-	}
-	DriverObject->DriverExtension = veto;
-	DriverObject->DriverUnload = VetoUnload;
-	HotaddSetStats(DriverObject, VetoStats, veto);
-	return STATUS_SUCCESS;
+	return LogCoreFinishLoad(DriverObject, &veto->Core, VetoStats, status);
 }

@@ -78,6 +78,24 @@ static void load(int i, const char *name, const char *options,
 			 STATUS_SUCCESS);
 }
 
+static void add(ULONG slot, NTSTATUS want)
+{
+	assert_int_equal(KeStartDynamicProcessor(slot), want);
+}
+
+/* drv[i] prints the stats line `stats`, and unloads with nothing left
+ * behind, no broken invariant and no verifier report. */
+static void unload_clean(int i, const char *stats)
+{
+	ke_driver_stats(&drv[i]);
+	expect_line(drv[i].name, stats);
+	no_invariant_lines();
+	ke_unload_driver(&drv[i]);
+	assert_int_equal(drv[i].pool_blocks, 0);
+	assert_int_equal(drv[i].registrations, 0);
+	assert_int_equal(ke_violations(), 0);
+}
+
 /* --- running workloads ----------------------------------------------- */
 
 static ULONG_PTR run_rounds(ULONG_PTR rounds)
@@ -106,10 +124,10 @@ static void test_docsample_hears_replay_and_adds(void **state)
 	expect_line("ds", "registered, 4 processors active");
 	assert_int_equal(drv[0].registrations, 1);
 	assert_int_equal(drv[0].pool_blocks, 1 + 4);
-	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	add(4, STATUS_SUCCESS);
 	expect_line("ds", "processor 4 (group 0 number 4) online");
 	host_fault(5, HOST_TIMEOUT);
-	assert_int_equal(KeStartDynamicProcessor(5), STATUS_IO_TIMEOUT);
+	add(5, STATUS_IO_TIMEOUT);
 	expect_line("ds", "processor 5 failed to start, status 0xc00000b5");
 	assert_int_equal(drv[0].pool_blocks, 1 + 5);	/* 5's freed again */
 	ke_unload_driver(&drv[0]);
@@ -174,24 +192,19 @@ static void test_log_hears_replay_then_adds_with_no_break(void **state)
 			 "status=0x00000000 active=4 replay", i, i);
 		expect_line("log", want);
 	}
-	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	add(4, STATUS_SUCCESS);
 	expect_line("log", "start nt=4 group=0 number=4 status=0x00000000 "
 		    "active=4");
 	expect_line("log", "complete nt=4 group=0 number=4 "
 		    "status=0x00000000 active=5");
 	host_fault(5, HOST_TIMEOUT);
-	assert_int_equal(KeStartDynamicProcessor(5), STATUS_IO_TIMEOUT);
+	add(5, STATUS_IO_TIMEOUT);
 	expect_line("log", "failure nt=5 group=0 number=5 status=0xc00000b5 "
 		    "active=5");
-	assert_int_equal(KeStartDynamicProcessor(6), STATUS_SUCCESS);
+	add(6, STATUS_SUCCESS);
 	expect_line("log", "complete nt=5 group=0 number=5 "
 		    "status=0x00000000 active=6");
-	ke_driver_stats(&drv[0]);
-	expect_line("log", "stats start=7 complete=6 failure=1 invariant=0");
-	no_invariant_lines();
-	ke_unload_driver(&drv[0]);
-	assert_int_equal(drv[0].pool_blocks, 0);
-	assert_int_equal(ke_violations(), 0);
+	unload_clean(0, "stats start=7 complete=6 failure=1 invariant=0");
 }
 
 /* Without ADD_EXISTING: no replay, and groups of two processors. */
@@ -200,17 +213,13 @@ static void test_log_without_replay_across_groups(void **state)
 	(void)state;
 	load(0, "log0", "flags=0", drv_log_entry);
 	assert_int_equal(lines("log0", ""), 0);
-	assert_int_equal(KeStartDynamicProcessor(3), STATUS_SUCCESS);
+	add(3, STATUS_SUCCESS);
+	add(4, STATUS_SUCCESS);
 	expect_line("log0", "start nt=3 group=1 number=1 status=0x00000000 "
 		    "active=3");
-	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
 	expect_line("log0", "complete nt=4 group=2 number=0 "
 		    "status=0x00000000 active=5");
-	ke_driver_stats(&drv[0]);
-	expect_line("log0", "stats start=2 complete=2 failure=0 invariant=0");
-	no_invariant_lines();
-	ke_unload_driver(&drv[0]);
-	assert_int_equal(ke_violations(), 0);
+	unload_clean(0, "stats start=2 complete=2 failure=0 invariant=0");
 }
 
 /* With the verifier off, an earlier callback's change to the shared
@@ -232,7 +241,7 @@ static void test_log_reports_a_corrupted_context(void **state)
 	ke_set_verifier(FALSE);
 	assert_non_null(reg_probe(&p, 0));
 	load(0, "log", "", drv_log_entry);
-	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	add(4, STATUS_SUCCESS);
 	expect_line("log", "INVARIANT start nt=6 with 4 processors active, "
 		    "want 6");
 	expect_line("log", "INVARIANT start nt=6 is not the next index 4");
@@ -269,22 +278,22 @@ static void test_veto_refuses_exactly_its_add(void **state)
 	load(0, "log", "", drv_log_entry);
 	load(1, "veto", "nt=5 status=0xC0000001", drv_veto_entry);
 	load(2, "ds", "", drv_docsample_entry);
-	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	add(4, STATUS_SUCCESS);
 	assert_int_equal(lines("veto", "veto "), 0);
 	starts = host_starts();
-	assert_int_equal(KeStartDynamicProcessor(5), STATUS_UNSUCCESSFUL);
+	add(5, STATUS_UNSUCCESSFUL);
 	assert_int_equal(host_starts(), starts);	/* never started */
 	assert_int_equal(active(), 5);
 	expect_line("veto", "veto nt=5 status=0xc0000001");
 	expect_line("log", "failure nt=5 group=0 number=5 status=0xc0000001 "
 		    "active=5");
 	expect_line("ds", "processor 5 failed to start, status 0xc0000001");
-	assert_int_equal(KeStartDynamicProcessor(5), STATUS_UNSUCCESSFUL);
+	add(5, STATUS_UNSUCCESSFUL);
 	ke_driver_stats(&drv[1]);
 	expect_line("veto", "stats start=7 complete=5 failure=2 invariant=0 "
 		    "vetoes=2");
 	ke_unload_driver(&drv[1]);
-	assert_int_equal(KeStartDynamicProcessor(5), STATUS_SUCCESS);
+	add(5, STATUS_SUCCESS);
 	assert_int_equal(active(), 6);
 	expect_line("ds", "processor 5 (group 0 number 5) online");
 	no_invariant_lines();
@@ -300,8 +309,7 @@ static void test_veto_any_uses_default_status(void **state)
 {
 	(void)state;
 	load(0, "veto", "flags=0", drv_veto_entry);
-	assert_int_equal(KeStartDynamicProcessor(4),
-			 STATUS_INSUFFICIENT_RESOURCES);
+	add(4, STATUS_INSUFFICIENT_RESOURCES);
 	expect_line("veto", "veto nt=4 status=0xc000009a");
 	assert_int_equal(active(), 4);
 	no_invariant_lines();
@@ -330,7 +338,7 @@ static void test_veto_in_replay_fails_the_load(void **state)
 	expect_line("v", "veto nt=0 status=0xc000009a replay");
 	/* Real adds are not vetoed by a replay=1 instance that loaded. */
 	load(1, "v", "replay=1 nt=7", drv_veto_entry);
-	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	add(4, STATUS_SUCCESS);
 	no_invariant_lines();
 	ke_unload_driver(&drv[1]);
 	ke_unload_driver(&drv[0]);
@@ -377,7 +385,7 @@ static void test_veto_rejects_bad_options(void **state)
 	/* Numbers in either base; "any" spelled out. */
 	load(0, "veto", "status=3221225473 nt=any flags=1 replay=0",
 	     drv_veto_entry);
-	assert_int_equal(KeStartDynamicProcessor(4), STATUS_UNSUCCESSFUL);
+	add(4, STATUS_UNSUCCESSFUL);
 	ke_unload_driver(&drv[0]);
 }
 
@@ -426,11 +434,11 @@ static void test_percpu_every_processor_counts_in_its_own_slot(void **state)
 	(void)state;
 	load(0, "percpu", "", drv_percpu_entry);
 	assert_int_equal(drv[0].pool_blocks, 1 + 4);
-	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	add(4, STATUS_SUCCESS);
 	host_fault(5, HOST_FAIL);
-	assert_int_equal(KeStartDynamicProcessor(5), STATUS_UNSUCCESSFUL);
+	add(5, STATUS_UNSUCCESSFUL);
 	assert_int_equal(drv[0].pool_blocks, 1 + 5);
-	assert_int_equal(KeStartDynamicProcessor(6), STATUS_SUCCESS);
+	add(6, STATUS_SUCCESS);
 	run_workloads(50);
 	percpu_stats("percpu", cpu, 8, &ready, &strays);
 	assert_int_equal(ready, 6);
@@ -454,11 +462,10 @@ static void test_percpu_vetoes_when_pool_runs_out(void **state)
 	(void)state;
 	load(0, "percpu", "", drv_percpu_entry);
 	host_fail_allocs(1);
-	assert_int_equal(KeStartDynamicProcessor(4),
-			 STATUS_INSUFFICIENT_RESOURCES);
+	add(4, STATUS_INSUFFICIENT_RESOURCES);
 	expect_line("percpu", "no memory for processor 4, vetoing its add");
 	assert_int_equal(active(), 4);
-	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	add(4, STATUS_SUCCESS);
 	ke_unload_driver(&drv[0]);
 	assert_int_equal(ke_pool_blocks(), 0);
 	assert_int_equal(ke_violations(), 0);
@@ -476,7 +483,7 @@ static void test_percpu_flags_a_processor_it_never_got(void **state)
 	ke_set_verifier(FALSE);
 	assert_non_null(reg_probe(&p, 0));
 	load(0, "percpu", "", drv_percpu_entry);
-	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	add(4, STATUS_SUCCESS);
 	run_workloads(20);
 	percpu_stats("percpu", cpu, 8, &ready, &strays);
 	assert_int_equal(cpu[4].stray, 20);
@@ -551,7 +558,7 @@ static void test_workload_runs_on_every_active_processor(void **state)
 
 	(void)state;
 	load_worker(0);
-	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	add(4, STATUS_SUCCESS);
 	run_workloads(10);
 	for (i = 0; i < 5; i++)
 		assert_int_equal(works[0].per_cpu[i], 10);
@@ -564,7 +571,7 @@ static void test_workload_runs_on_every_active_processor(void **state)
 	assert_int_equal(ke_violations(), 0);
 }
 
-static volatile BOOLEAN spinning;
+static BOOLEAN spinning;
 
 /* A stand-in for processor 1's loop, while the test thread is the BSP. */
 static void *spin(void *arg)
@@ -584,7 +591,7 @@ static void test_workload_stop_waits_for_calls_in_progress(void **state)
 	(void)state;
 	load_worker(0);
 	works[0].nap = 2000;
-	spinning = TRUE;
+	__atomic_store_n(&spinning, TRUE, __ATOMIC_SEQ_CST);
 	assert_int_equal(pthread_create(&t, NULL, spin, NULL), 0);
 	while (__atomic_load_n(&works[0].inside, __ATOMIC_SEQ_CST) == 0)
 		usleep(100);
@@ -595,7 +602,7 @@ static void test_workload_stop_waits_for_calls_in_progress(void **state)
 	usleep(10000);
 	assert_int_equal(__atomic_load_n(&works[0].calls, __ATOMIC_SEQ_CST),
 			 calls);
-	spinning = FALSE;
+	__atomic_store_n(&spinning, FALSE, __ATOMIC_SEQ_CST);
 	pthread_join(t, NULL);
 	ke_unload_driver(&drv[0]);
 	assert_int_equal(ke_violations(), 0);
