@@ -25,7 +25,10 @@ cpu_by_apic(struct machine *m, uint32_t apic)
 	return NULL;
 }
 
-/* Undo a start that failed: the processor goes back to the firmware. */
+/*
+ * Undo a start that failed, whichever step failed: the processor goes back
+ * to the firmware disabled, and stays held unless it will not stop.
+ */
 static void
 give_back(struct machine *m, struct cpu *c)
 {
@@ -64,8 +67,6 @@ launch(struct machine *m, struct cpu *c)
 	if (s) {
 		con_error("StartupThisAP(%u) failed (status %lx)%s", c->mp, s,
 			  c->fault == FAULT_ERROR ? " [injected]" : "");
-		mp_enable(m, c, 0);
-		c->index = NO_INDEX;
 		return HOTADD_ERROR;
 	}
 	return HOTADD_OK;
@@ -82,21 +83,19 @@ cpu_hotadd(struct machine *m, struct cpu *c, uint32_t index)
 	c->hotadd = 1;
 	c->seen = ipi_seq();		/* no stale broadcast for it */
 	r = launch(m, c);
+	if (r == HOTADD_OK) {
+		c->state = CPU_STARTING;
+		while (cpu_settle(c))
+			cpu_pause();
+		r = c->state == CPU_ONLINE ? HOTADD_OK : HOTADD_TIMEOUT;
+	}
+	c->fault = FAULT_NONE;
 	if (r != HOTADD_OK) {
-		c->fault = FAULT_NONE;
+		give_back(m, c);
 		return r;
 	}
-	c->state = CPU_STARTING;
-	while (cpu_settle(c))
-		cpu_pause();
-	c->fault = FAULT_NONE;
-	if (c->state == CPU_ONLINE) {
-		con_explain("mp %u ran the core's per-processor initialisation "
-			    "(KiInitializeDynamicProcessor) as NT index %u and "
-			    "said online; it now polls its mailbox.", c->mp,
-			    index);
-		return HOTADD_OK;
-	}
-	give_back(m, c);
-	return HOTADD_TIMEOUT;
+	con_explain("mp %u ran the core's per-processor initialisation "
+		    "(KiInitializeDynamicProcessor) as NT index %u and said "
+		    "online; it now polls its mailbox.", c->mp, index);
+	return HOTADD_OK;
 }

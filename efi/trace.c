@@ -14,8 +14,8 @@ static const char *const state_names[] = {
 
 static int last_state = -1;
 
-const char *
-trace_state_name(KE_PROCESSOR_CHANGE_NOTIFY_STATE s)
+static const char *
+state_name(KE_PROCESSOR_CHANGE_NOTIFY_STATE s)
 {
 	return (unsigned)s < 3 ? state_names[s] : "?";
 }
@@ -69,13 +69,13 @@ notify(struct ke_driver *d, const KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT *ctx,
 {
 	explain_pass(ctx);
 	con_printf("  %-12s %-8s nt %u (group %u number %u) status 0x%08x "
-		   "op 0x%08x\n", name(d), trace_state_name(ctx->State),
+		   "op 0x%08x\n", name(d), state_name(ctx->State),
 		   ctx->NtNumber, ctx->ProcNumber.Group,
 		   ctx->ProcNumber.Number, (unsigned)ctx->Status,
 		   (unsigned)op);
 	con_trace("notify drv=%s state=%s nt=%u group=%u number=%u "
 		  "status=0x%08x op=0x%08x", name(d),
-		  trace_state_name(ctx->State), ctx->NtNumber,
+		  state_name(ctx->State), ctx->NtNumber,
 		  ctx->ProcNumber.Group, ctx->ProcNumber.Number,
 		  (unsigned)ctx->Status, (unsigned)op);
 }

@@ -6,6 +6,4 @@
 
 extern const struct ke_sink trace_sink;
 
-const char *trace_state_name(KE_PROCESSOR_CHANGE_NOTIFY_STATE s);
-
 #endif

@@ -35,6 +35,12 @@ static ULONG running[KE_MAX_PROCESSORS];
 
 #define SC __ATOMIC_SEQ_CST
 
+VOID ki_workloads_init(VOID)
+{
+	__builtin_memset(slots, 0, sizeof(slots));
+	__builtin_memset(running, 0, sizeof(running));
+}
+
 static struct ke_driver *driver_of(PDRIVER_OBJECT o)
 {
 	if (!o || o->Type != IO_TYPE_DRIVER)
@@ -180,16 +186,21 @@ VOID ke_reclaim_workload(struct ke_driver *d)
  * one made after busy is raised. */
 VOID ke_run_workloads(VOID)
 {
-	ULONG me = ki.be->current(), i;
+	ULONG me = INVALID_PROCESSOR_INDEX, i;
 	struct workload *w;
 	PHOTADD_WORKLOAD fn;
 
-	if (me >= KI_LOAD(&ki.active) || me >= KE_MAX_PROCESSORS)
-		return;
 	for (i = 0; i < WORKLOAD_SLOTS; i++) {
 		w = &slots[i];
 		if (!__atomic_load_n(&w->fn, __ATOMIC_RELAXED))
 			continue;
+		/* Every idle turn of every processor comes here: ask who we
+		 * are (a CPUID on firmware) only when there is work. */
+		if (me == INVALID_PROCESSOR_INDEX) {
+			me = ki.be->current();
+			if (me >= KI_LOAD(&ki.active) || me >= KE_MAX_PROCESSORS)
+				return;
+		}
 		__atomic_add_fetch(&w->busy, 1, SC);
 		fn = __atomic_load_n(&w->fn, SC);
 		if (fn) {

@@ -50,5 +50,6 @@ NTSTATUS ke_init(const struct ke_config *cfg, const struct ke_backend *be,
 	ki_pool_init();
 	ki_cb_init();
 	ki_pc_init();
+	ki_workloads_init();
 	return STATUS_SUCCESS;
 }

@@ -64,6 +64,9 @@ VOID ki_cb_call(struct ki_cbreg *r, PVOID a1, PVOID a2);
 
 /* procchg.c */
 VOID ki_pc_init(VOID);
+
+/* hotadd.c: no workload survives ke_init. */
+VOID ki_workloads_init(VOID);
 extern PCALLBACK_OBJECT ki_procadd;
 
 /* verifier.c: checks around one processor-change callback. */
