@@ -29,16 +29,15 @@ struct workload {
 
 static struct workload slots[WORKLOAD_SLOTS];
 
-/* Per processor: 1 + the slot whose workload it is running, or 0. Tells
- * a stop made from inside the workload from one made outside it. */
-static ULONG running[KE_MAX_PROCESSORS];
+/* ki.running, per processor: 1 + the slot whose workload it is
+ * running, or 0. Tells a stop made from inside the workload from one
+ * made outside it. ke_init zeroes it. */
 
 #define SC __ATOMIC_SEQ_CST
 
 VOID ki_workloads_init(VOID)
 {
 	__builtin_memset(slots, 0, sizeof(slots));
-	__builtin_memset(running, 0, sizeof(running));
 }
 
 static struct ke_driver *driver_of(PDRIVER_OBJECT o)
@@ -148,8 +147,8 @@ static VOID stop(struct workload *w)
 	ULONG me = ki.be->current();
 
 	__atomic_store_n(&w->fn, NULL, SC);
-	if (me < KE_MAX_PROCESSORS &&
-	    __atomic_load_n(&running[me], SC) == (ULONG)(w - slots) + 1)
+	if (me < ki.cfg.max &&
+	    __atomic_load_n(&ki.running[me], SC) == (ULONG)(w - slots) + 1)
 		return;
 	while (__atomic_load_n(&w->busy, SC)) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -198,15 +197,15 @@ VOID ke_run_workloads(VOID)
 		 * are (a CPUID on firmware) only when there is work. */
 		if (me == INVALID_PROCESSOR_INDEX) {
 			me = ki.be->current();
-			if (me >= KI_LOAD(&ki.active) || me >= KE_MAX_PROCESSORS)
+			if (me >= KI_LOAD(&ki.active))
 				return;
 		}
 		__atomic_add_fetch(&w->busy, 1, SC);
 		fn = __atomic_load_n(&w->fn, SC);
 		if (fn) {
-			__atomic_store_n(&running[me], i + 1, SC);
+			__atomic_store_n(&ki.running[me], i + 1, SC);
 			fn(__atomic_load_n(&w->ctx, SC));
-			__atomic_store_n(&running[me], 0, SC);
+			__atomic_store_n(&ki.running[me], 0, SC);
 		}
 		__atomic_sub_fetch(&w->busy, 1, SC);
 	}

@@ -99,10 +99,16 @@ struct ke_config {
 };
 
 /* Max processors the core supports (a ke_config.max above it is refused). */
-#define KE_MAX_PROCESSORS 1024
+#define KE_MAX_PROCESSORS 4096
 
-/* Resets every piece of core state. STATUS_INVALID_PARAMETER on a bad
- * config or a backend with a NULL member. */
+/*
+ * Resets every piece of core state. STATUS_INVALID_PARAMETER on a bad
+ * config or a backend with a NULL member (nothing changes then);
+ * STATUS_INSUFFICIENT_RESOURCES when be->alloc cannot provide the
+ * per-processor state (the core is unusable until a ke_init succeeds).
+ * The per-processor state of the previous ke_init is freed, through the
+ * free of the backend that allocated it.
+ */
 NTSTATUS ke_init(const struct ke_config *cfg, const struct ke_backend *be,
 		 const struct ke_sink *sink);
 

@@ -19,8 +19,11 @@ struct ki_state {
 	const struct ke_sink *sink;
 	ULONG active;			/* atomic: indices 0..active-1 run */
 	ULONG numbered;			/* atomic: indices with a number */
-	ULONG online[KE_MAX_PROCESSORS];	/* atomic: set by the AP */
-	KAFFINITY affinity[KE_MAX_PROCESSORS];	/* atomic, per group */
+	/* Per processor (per group for affinity), sized by cfg.max in
+	 * ke_init (init.c says why they are not static). */
+	ULONG *online;			/* atomic: set by the AP */
+	KAFFINITY *affinity;		/* atomic, per group */
+	ULONG *running;			/* atomic: hotadd.c's, see there */
 	struct ke_driver *current;	/* atomic */
 	BOOLEAN verifier;
 	ULONG violations;		/* atomic */

@@ -154,6 +154,7 @@ static void counting_machine(int allowed)
 	be = host_backend;
 	real_alloc = host_backend.alloc;
 	be.alloc = counting_alloc;
+	allocs_left = 1;	/* ke_init's per-processor block */
 	assert_int_equal(ke_init(&cfg, &be, &rec_sink), STATUS_SUCCESS);
 	allocs_left = allowed;
 }

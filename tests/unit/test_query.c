@@ -220,6 +220,24 @@ static void test_init_refuses_bad_config(void **state)
 	assert_int_equal(ke_init(&c, &host_backend, NULL), STATUS_SUCCESS);
 }
 
+/* The per-processor state comes from the backend, sized by max. */
+static void test_init_allocates_per_processor_state(void **state)
+{
+	struct ke_config c = { .max = 4, .active = 1 };
+
+	(void)state;
+	host_fail_allocs(1);
+	assert_int_equal(ke_init(&c, &host_backend, NULL),
+			 STATUS_INSUFFICIENT_RESOURCES);
+	c = (struct ke_config){ .max = KE_MAX_PROCESSORS, .active = 2 };
+	assert_int_equal(ke_init(&c, &host_backend, NULL), STATUS_SUCCESS);
+	assert_int_equal(KeQueryMaximumGroupCount(), KE_MAX_PROCESSORS / 64);
+	assert_int_equal(KeQueryGroupAffinity(0), 3);
+	assert_int_equal(KeQueryGroupAffinity(KE_MAX_PROCESSORS / 64 - 1), 0);
+	assert_int_equal(KeQueryMaximumProcessorCountEx(ALL_PROCESSOR_GROUPS),
+			 KE_MAX_PROCESSORS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -236,6 +254,7 @@ int main(void)
 		T(test_current_processor_number_right_on_every_processor),
 		T(test_ipi_runs_on_all_processors_at_once),
 		T(test_init_refuses_bad_config),
+		T(test_init_allocates_per_processor_state),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
