@@ -53,7 +53,7 @@ EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(EFI_SRCS)) \
 	    $(patsubst %.asm,$(B)/efi/%.o,$(ASM_SRCS)) \
 	    $(DRV_OBJS) $(B)/efi/drvtab.o
 
-.PHONY: all run test bench clean deps-build deps-run deps-test unit qemu-test
+.PHONY: all run image test bench clean deps-build deps-run deps-test unit qemu-test
 all: $(EFI)
 
 deps-build: ; @tools/deps $(PKGS_BUILD)
@@ -122,6 +122,11 @@ DEMO ?= $(if $(findstring --run,$(ARGS))$(findstring --script,$(ARGS)),,\
 run: $(EFI) | deps-run
 	tools/mkimg $(IMG) $(EFI) "--hold $(HOLD) $(ARGS)" "$(DEMO)"
 	tools/qemu --smp '$(SMP)' --disk $(IMG) --timeout $(TIMEOUT) --interactive
+
+# A disk image for a USB stick (README, "Real boards"): dd it as it is.
+image: $(EFI) | deps-run
+	tools/mkimg $(B)/hotadd.img $(EFI) "--hold $(HOLD) $(ARGS)" "$(DEMO)"
+	@echo "wrote $(B)/hotadd.img: dd if=$(B)/hotadd.img of=/dev/sdX bs=4M"
 
 test: deps-test $(EFI) unit-build drivers-build $(PARSE_BIN)
 	tests/run $(PARSE_BIN) $(UNIT_BINS) $(DRIVER_TEST_BINS) $(TSAN_BINS)

@@ -9,6 +9,7 @@
 #include "cpu.h"
 #include "list.h"
 #include "opt.h"
+#include "hal.h"
 #include "x86.h"
 
 #define STOP_TIMEOUT_MS 2000
@@ -19,11 +20,11 @@ is_ap(struct machine *m, uint32_t n)
 	return n != m->bsp && m->cpu[n].state != CPU_FAILED;
 }
 
-/* --hold N takes the last N APs; --hold-mp adds the ones it names. */
+/* --hold N: the last N APs in MP Services order. */
 static void
-choose_held(struct machine *m, const struct options *o)
+hold_last(struct machine *m, uint32_t want)
 {
-	uint32_t aps = 0, want = o->hold, n;
+	uint32_t aps = 0, n;
 
 	for (n = 0; n < m->ncpu; n++)
 		aps += is_ap(m, n);
@@ -37,8 +38,16 @@ choose_held(struct machine *m, const struct options *o)
 			m->cpu[n].state = CPU_HELD;
 			want--;
 		}
+}
+
+/* --hold-mp: the APs it names. */
+static void
+hold_listed(struct machine *m, const uint8_t *list)
+{
+	uint32_t n;
+
 	for (n = 0; n < MAX_CPUS; n++) {
-		if (!list_has(o->hold_mp, n))
+		if (!list_has(list, n))
 			continue;
 		if (n >= m->ncpu)
 			con_error("--hold-mp: there is no processor %u", n);
@@ -47,6 +56,31 @@ choose_held(struct machine *m, const struct options *o)
 				  n);
 		else if (is_ap(m, n))
 			m->cpu[n].state = CPU_HELD;
+	}
+}
+
+/* --hold-package: every AP of those packages (the BSP stays). */
+static void
+hold_packages(struct machine *m, const uint8_t *list)
+{
+	uint32_t n, p, found;
+
+	for (p = 0; p < MAX_CPUS; p++) {
+		if (!list_has(list, p))
+			continue;
+		found = 0;
+		for (n = 0; n < m->ncpu; n++) {
+			if (m->cpu[n].package != p)
+				continue;
+			found++;
+			if (n == m->bsp)
+				con_printf("--hold-package %u: the BSP is in "
+					   "it and stays active\n", p);
+			else if (is_ap(m, n))
+				m->cpu[n].state = CPU_HELD;
+		}
+		if (!found)
+			con_error("--hold-package: there is no package %u", p);
 	}
 }
 
@@ -117,7 +151,9 @@ bringup(struct machine *m, const struct options *o)
 	m->ap_timeout = clock_cycles(o->ap_timeout_ms);
 	if (m->mp == NULL)
 		return;
-	choose_held(m, o);
+	hold_last(m, o->hold);
+	hold_listed(m, o->hold_mp);
+	hold_packages(m, o->hold_package);
 	for (n = 0; n < m->ncpu; n++)
 		if (is_ap(m, n))
 			launch(m, &m->cpu[n]);
@@ -175,4 +211,46 @@ bringup_stop(struct machine *m)
 			mp_enable(m, &m->cpu[n], 1);
 	con_printf("%u AP loops stopped%s\n", stopped,
 		   stuck ? ", some did not" : "");
+}
+
+/*
+ * The self-check needs the APs idle in the firmware: stop the loops of
+ * the online APs, keeping their indices, and start them again after.
+ * Returns 0 (and changes nothing more) if one of them does not stop.
+ */
+int
+bringup_pause(struct machine *m)
+{
+	uint64_t deadline = cpu_rdtsc() + clock_cycles(STOP_TIMEOUT_MS);
+	uint32_t n;
+
+	for (n = 0; n < m->ncpu; n++)
+		if (m->cpu[n].state == CPU_ONLINE)
+			__atomic_store_n(&m->cpu[n].stop, 1, __ATOMIC_RELEASE);
+	for (n = 0; n < m->ncpu; n++)
+		if (m->cpu[n].state == CPU_ONLINE &&
+		    !cpu_reclaim(&m->cpu[n], deadline)) {
+			con_error("mp %u did not stop: the check needs idle "
+				  "APs", n);
+			return 0;
+		}
+	return 1;
+}
+
+void
+bringup_resume(struct machine *m)
+{
+	struct cpu *c;
+	uint32_t n;
+
+	for (n = 0; n < m->ncpu; n++) {
+		c = &m->cpu[n];
+		if (c->state != CPU_ONLINE || c->running)
+			continue;
+		c->hotadd = 0;
+		c->seen = ipi_seq();
+		c->state = mp_start(m, c) ? CPU_FAILED : CPU_STARTING;
+		while (c->state == CPU_STARTING && cpu_settle(c))
+			cpu_pause();
+	}
 }

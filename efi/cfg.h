@@ -6,7 +6,11 @@
 #ifndef EFI_CFG_H
 #define EFI_CFG_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #define CFG_PATH "\\EFI\\hotadd\\hotadd.cfg"
+#define LOG_PATH "\\EFI\\hotadd\\hotadd.log"
 #define CFG_MAX 16384		/* bytes read from a text file at most */
 
 /*
@@ -14,6 +18,9 @@
  * or return NULL (and say why, unless it simply does not exist).
  */
 char *cfg_read(const char *path);
+
+/* Replace a file of the boot volume with data; 0 or an EFI status. */
+uint64_t cfg_write(const char *path, const char *data, size_t len);
 
 /*
  * The image's load options as ASCII in pool memory, or NULL when there

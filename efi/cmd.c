@@ -16,6 +16,8 @@ static int cmd_echo(int argc, char **argv);
 static int cmd_sleep(int argc, char **argv);
 static int cmd_switch(int argc, char **argv);
 static int cmd_shutdown(int argc, char **argv);
+static int cmd_save(int argc, char **argv);
+static int cmd_check(int argc, char **argv);
 
 static const struct command {
 	const char *name;
@@ -34,6 +36,8 @@ static const struct command {
 	  "list the drivers, loaded and available" },
 	{ "fault", 2, 2, cmd_fault, "<timeout|error> <mp|next>",
 	  "make the next start of that processor time out or fail" },
+	{ "check", 0, 0, cmd_check, "",
+	  "self-check the firmware's MP Services (AP loops pause)" },
 	{ "ipi", 0, 0, cmd_ipi, "",
 	  "KeIpiGenericCall: show which processors ran it" },
 	{ "stats", 0, 0, cmd_stats, "",
@@ -42,6 +46,8 @@ static const struct command {
 	{ "explain", 1, 1, cmd_switch, "on|off", "narrate each step of an add" },
 	{ "sleep", 1, 1, cmd_sleep, "<ms>", "wait, processors keep working" },
 	{ "echo", 0, CMD_ARGS - 1, cmd_echo, "<text>", "print the text" },
+	{ "save", 0, 0, cmd_save, "", "write the transcript to "
+	  "\\EFI\\hotadd\\hotadd.log" },
 	{ "shutdown", 0, 0, cmd_shutdown, "", "stop every processor and "
 	  "power off" },
 };
@@ -105,6 +111,30 @@ cmd_switch(int argc, char **argv)
 	}
 	*flag = str_eq(argv[1], "on");
 	return CMD_OK;
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	int ok;
+
+	(void)argc, (void)argv;
+	if (machine.mp == NULL) {
+		con_error("check: no MP Services to check");
+		return CMD_ERROR;
+	}
+	if (!bringup_pause(&machine))
+		return CMD_ERROR;
+	ok = check_run(&machine);
+	bringup_resume(&machine);
+	return ok ? CMD_OK : CMD_ERROR;
+}
+
+static int
+cmd_save(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	return con_save() ? CMD_OK : CMD_ERROR;
 }
 
 static int
@@ -190,16 +220,18 @@ cmd_line(const char *line)
 }
 
 int
-cmd_text(const char *text)
+cmd_text(const char *text, const char *source, int skip_options)
 {
 	char line[TOK_MAX];
 	int cut;
 
 	while ((text = str_line(text, line, sizeof line, &cut))) {
+		if (line[0] == '#' || (skip_options && line[0] == '-'))
+			continue;
 		if (cut)
-			con_error("script line too long (more than %u "
-				  "characters): skipped", TOK_MAX - 1);
-		else if (line[0] != '#' && cmd_line(line) == CMD_SHUTDOWN)
+			con_error("%s: a line is too long (more than %u "
+				  "characters): skipped", source, TOK_MAX - 1);
+		else if (cmd_line(line) == CMD_SHUTDOWN)
 			return CMD_SHUTDOWN;
 	}
 	return CMD_OK;

@@ -11,8 +11,9 @@ enum { CMD_OK, CMD_ERROR, CMD_SHUTDOWN };
 
 /* Run one line: commands separated by ';'. Stops at `shutdown`. */
 int cmd_line(const char *line);
-/* Run every line of a script ('#' starts a comment line). */
-int cmd_text(const char *text);
+/* Run every line of a script or of the config file ('#' starts a
+ * comment line; skip_options: lines starting with '-' are options). */
+int cmd_text(const char *text, const char *source, int skip_options);
 
 /* The commands themselves (cmdcpu.c, cmddrv.c). argv[0] is the name. */
 int cmd_cpus(int argc, char **argv);

@@ -37,8 +37,15 @@ held_cpu(const char *cmd, const char *arg)
 int
 cmd_cpus(int argc, char **argv)
 {
+	ULONG active = KeQueryActiveProcessorCountEx(ALL_PROCESSOR_GROUPS);
+	ULONG max = KeQueryMaximumProcessorCountEx(ALL_PROCESSOR_GROUPS);
+
 	(void)argc, (void)argv;
 	cpus_print(&machine);
+	con_printf("%u of %u processors active, in %u of %u groups\n", active,
+		   max, KeQueryActiveGroupCount(), KeQueryMaximumGroupCount());
+	con_trace("count active=%u max=%u groups=%u", active, max,
+		  KeQueryActiveGroupCount());
 	return CMD_OK;
 }
 
@@ -163,5 +170,6 @@ cmd_stats(int argc, char **argv)
 	}
 	cmd_driver_stats();
 	con_printf("core pool: %d blocks outstanding\n", ke_pool_blocks());
+	con_trace("pool blocks=%d", ke_pool_blocks());
 	return CMD_OK;
 }

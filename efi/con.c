@@ -15,13 +15,15 @@ con_init(void)
 	out = ST->ConOut;
 }
 
-/* ASCII to UCS-2 in chunks; "\n" becomes "\r\n" as a terminal needs. */
+/* ASCII to UCS-2 in chunks; "\n" becomes "\r\n" as a terminal needs.
+ * The transcript keeps the text as it was. */
 void
 con_write(const char *s)
 {
 	CHAR16 buf[128];
 	unsigned n = 0;
 
+	log_append(s);
 	for (; *s; s++) {
 		if (*s == '\n')
 			buf[n++] = L'\r';

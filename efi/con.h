@@ -23,6 +23,11 @@ void con_explain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* One error line, and "@error ..." when tracing. */
 void con_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* log.c: the transcript of everything printed; con_save writes it to
+ * \EFI\hotadd\hotadd.log and returns 1, or says why not and returns 0. */
+void log_append(const char *s);
+int con_save(void);
+
 /* input.c: a line from the keyboard or serial console; -1 if none. */
 int con_readline(const char *prompt, char *buf, size_t n);
 

@@ -83,6 +83,11 @@ void bringup(struct machine *m, const struct options *o);
 int cpu_settle(struct cpu *c);
 int cpu_reclaim(struct cpu *c, uint64_t deadline);
 void bringup_stop(struct machine *m);
+int bringup_pause(struct machine *m);
+void bringup_resume(struct machine *m);
+
+/* check.c: the MP Services self-check; 1 when every check passes. */
+int check_run(struct machine *m);
 
 /* hotplug.c: start a held processor at runtime (the core's backend). */
 enum { HOTADD_OK, HOTADD_TIMEOUT, HOTADD_ERROR };

@@ -52,7 +52,9 @@ parse_options(void)
 	opt_defaults(&opts);
 	config = cfg_read(CFG_PATH);
 	for (p = config; p && (p = str_line(p, line, sizeof line, &cut));)
-		if (line[0] == '-')
+		if (line[0] == '-' && cut)
+			remember(NULL, "config: an option line is too long");
+		else if (line[0] == '-')
 			opt_parse(&opts, line, 0, remember, NULL);
 	if ((text = cfg_load_options())) {
 		opt_parse(&opts, text, 1, remember, NULL);
@@ -93,7 +95,7 @@ run_script(const char *path)
 		con_error("--script: cannot read %s from the boot volume", path);
 		return CMD_ERROR;
 	}
-	r = cmd_text(text);
+	r = cmd_text(text, path, 0);
 	uefi_free(text);
 	return r;
 }
@@ -103,13 +105,9 @@ static int
 session(void)
 {
 	char line[TOK_MAX];
-	const char *p;
-	int cut;
 
-	for (p = config; p && (p = str_line(p, line, sizeof line, &cut));)
-		if (line[0] != '-' && line[0] != '#' &&
-		    cmd_line(line) == CMD_SHUTDOWN)
-			return CMD_SHUTDOWN;
+	if (config && cmd_text(config, "config", 1) == CMD_SHUTDOWN)
+		return CMD_SHUTDOWN;
 	if (opts.script[0] && run_script(opts.script) == CMD_SHUTDOWN)
 		return CMD_SHUTDOWN;
 	if (opts.run[0] && cmd_line(opts.run) == CMD_SHUTDOWN)
@@ -136,12 +134,16 @@ efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	parse_options();
 	clock_init();
 	mp_discover(&machine, opts.no_mp);
+	if (opts.check)
+		check_run(&machine);
 	bringup(&machine, &opts);
 	ready();
 	r = session();
 	cmd_unload_all();
 	bringup_stop(&machine);
 	con_trace("exit status=0x%08x", 0);
+	if (opts.batch)
+		con_save();
 	if (opts.batch || r == CMD_SHUTDOWN)
 		uefi_call_wrapper(RT->ResetSystem, 4, EfiResetShutdown,
 				  EFI_SUCCESS, 0, NULL);

@@ -27,6 +27,8 @@ static const struct opt opts[] = {
 	  "hold back the last N application processors (hot-addable)" },
 	{ "--hold-mp", LIST, F(hold_mp), MAX_CPUS, "LIST",
 	  "hold these MP Services processor numbers, e.g. 3,5-7" },
+	{ "--hold-package", LIST, F(hold_package), MAX_CPUS, "LIST",
+	  "hold every processor of these packages (sockets), e.g. 1" },
 	{ "--ap-timeout-ms", NUM, F(ap_timeout_ms), 600000, "MS",
 	  "wait this long for a processor to come online (default 2000)" },
 	{ "--group-size", NUM, F(group_size), 64, "N",
@@ -43,6 +45,8 @@ static const struct opt opts[] = {
 	  "narrate each step of an add" },
 	{ "--batch", FLAG, F(batch), 0, 0,
 	  "shut the machine down at the end" },
+	{ "--check", FLAG, F(check), 0, 0,
+	  "self-check the firmware's MP Services before bring-up" },
 	{ "--no-mp", FLAG, F(no_mp), 0, 0,
 	  "ignore MP Services and run with the BSP alone" },
 	{ "--help", FLAG, F(help), 0, 0, "print this help" },
@@ -74,6 +78,21 @@ lookup(char *word, const char **value)
 	return NULL;
 }
 
+/*
+ * A list replaces the one before it, as every later option does (list_parse
+ * only adds bits); a bad one leaves it as it was.
+ */
+static int
+list(const char *value, uint32_t limit, uint8_t *field, char *err)
+{
+	uint8_t map[MAX_CPUS / 8] = { 0 };
+
+	if (!list_parse(value, limit, map, err))
+		return 0;
+	__builtin_memcpy(field, map, (limit + 7) / 8);
+	return 1;
+}
+
 /* Store value into o; on failure write the reason to err. */
 static int
 apply(const struct opt *op, const char *value, struct options *o, char *err)
@@ -95,7 +114,7 @@ apply(const struct opt *op, const char *value, struct options *o, char *err)
 		*(uint32_t *)field = (uint32_t)v;
 		return 1;
 	case LIST:
-		return list_parse(value, op->max, field, err);
+		return list(value, op->max, field, err);
 	case STR:
 		if (str_len(value) >= op->max) {
 			ke_snprintf(err, LIST_ERR_MAX, "longer than %u characters",

@@ -13,6 +13,7 @@
 struct options {
 	uint32_t hold;			/* hold back the last N APs */
 	uint8_t hold_mp[MAX_CPUS / 8];	/* hold these MP numbers */
+	uint8_t hold_package[MAX_CPUS / 8];	/* hold these packages */
 	uint32_t ap_timeout_ms;		/* wait for "online" this long */
 	uint32_t group_size;		/* processors per group, 0 = 64 */
 	uint32_t cap;			/* most processors active, 0 = all */
@@ -22,6 +23,7 @@ struct options {
 	uint8_t explain;		/* narrate each add */
 	uint8_t batch;			/* shut down at the end */
 	uint8_t no_mp;			/* ignore MP Services */
+	uint8_t check;			/* self-check MP Services first */
 	uint8_t help;
 };
 

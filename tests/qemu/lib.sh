@@ -12,18 +12,21 @@ mkdir -p $Q
 
 # boot NAME SMP "CONFIG" [--usb] : boot $EFI (default build/hotadd.efi)
 # with CONFIG as its config file (option lines and command lines); the
-# serial console goes to $Q/NAME.log
+# serial console goes to $Q/NAME.log. Other arguments go to tools/qemu.
+# With KEEP=1 the disk stays, as $IMG, for the case to read back.
 boot() {
 	name=$1 smp=$2 opts=$3
 	shift 3
 	LOG=$Q/$name.log
+	IMG=$Q/$name.img
 	tools/mkimg $Q/$name.img "${EFI:-build/hotadd.efi}" "$opts" ||
 		{ fail "could not build the boot disk"; return; }
 	tools/qemu --smp "$smp" --disk $Q/$name.img --timeout $BOOT_TIMEOUT \
 		--log $LOG.raw "$@" </dev/null
 	rc=$?
 	tr -d '\r' < $LOG.raw | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' > $LOG
-	rm -f $Q/$name.img $Q/$name.img.vars $LOG.raw
+	rm -f $Q/$name.img.vars $LOG.raw
+	[ "${KEEP:-0}" = 1 ] || rm -f $IMG
 	if [ $rc = 124 ]; then
 		fail "QEMU timed out after ${BOOT_TIMEOUT}s"
 	elif [ $rc != 0 ]; then

@@ -1,0 +1,51 @@
+# board.sh: what a real board sees (sourced by tests/run): the image
+# booted as a USB stick, and the transcript read back from it.
+
+# mread FILE: a file of the EFI System partition of $IMG (1 MiB in)
+mread() {
+	mtype -i "$IMG@@1M" "::$1" 2>/dev/null | tr -d '\r'
+}
+
+case_usb_stick_log() {
+	KEEP=1 boot usb_log 4 "--trace --batch --hold 2
+load log
+add next" --usb
+	expect '^transcript saved to \\EFI\\hotadd\\hotadd.log \([0-9]+ bytes\)$'
+	saved=$Q/usb_log.saved
+	mread /EFI/hotadd/hotadd.log > $saved
+	rm -f $IMG
+	grep -q '^@ready active=2 held=2 max=4$' $saved &&
+		grep -q '^@add mp=2 nt=2 status=0x00000000 active=3$' $saved &&
+		grep -q '^@exit status=0x00000000$' $saved ||
+		fail "the log read back from the stick lacks the session's lines"
+}
+
+case_read_only_stick() {
+	boot read_only 2 "--trace --batch --hold 1
+save
+echo still here" --usb --readonly
+	expect '^@error cannot write \\EFI\\hotadd\\hotadd.log: the volume is write-protected \(status 8000000000000008\)$'
+	expect '^still here$'
+	expect_count 2 '^@error cannot write'
+}
+
+case_self_check() {
+	boot self_check 4 "--trace --batch --hold 1 --check
+add next
+check
+ipi"
+	# once at boot, once at runtime with the AP loops paused
+	expect_count 2 '^@checked pass=18 fail=0$'
+	expect_count 36 '^@check id=[a-zA-Z-]+ result=pass '
+	expect_none 'result=fail'
+	# the loops came back: every processor answers the broadcast
+	expect_order '^@checked' '^@add mp=3 nt=3 status=0x00000000 active=4$' \
+		'^@checked' '^@ipi count=4 ran=0,1,2,3$'
+}
+
+case_self_check_alone() {
+	boot self_check_alone 1 "--trace --batch --check
+check"
+	expect '^  \(no enabled AP: the AP checks are skipped\)$'
+	expect_count 2 '^@checked pass=5 fail=0$'
+}
