@@ -25,9 +25,10 @@ struct _CALLBACK_OBJECT {
 	UNICODE_STRING uname;
 	LIST_ENTRY regs;
 	ULONG busy;			/* notifications in progress */
+	ULONG dead;			/* registrations left to free */
 	BOOLEAN multiple;
 	BOOLEAN used;
-	ki_invoke_fn *invoke;		/* NULL: call the function directly */
+	ki_pass_fn *pass;		/* NULL: call each function directly */
 };
 
 static struct _CALLBACK_OBJECT objs[NOBJ];
@@ -73,15 +74,15 @@ static PCALLBACK_OBJECT obj_find(PCUNICODE_STRING name)
 	return NULL;
 }
 
-/* The core's own objects: created at init, with a per-call hook. */
-PCALLBACK_OBJECT ki_cb_object(PCWSTR name, ki_invoke_fn *invoke)
+/* The core's own objects: created at init, with their own pass. */
+PCALLBACK_OBJECT ki_cb_object(PCWSTR name, ki_pass_fn *pass)
 {
 	UNICODE_STRING u;
 	PCALLBACK_OBJECT o;
 
 	RtlInitUnicodeString(&u, name);
 	o = obj_new(&u, TRUE);
-	o->invoke = invoke;
+	o->pass = pass;
 	return o;
 }
 
@@ -222,13 +223,15 @@ VOID ki_cb_hold(PCALLBACK_OBJECT obj)
 	obj->busy++;
 }
 
+/* Every pass ends here: the list is walked only if something died. */
 VOID ki_cb_release(PCALLBACK_OBJECT obj)
 {
 	PLIST_ENTRY e, next;
 	struct ki_cbreg *r;
 
-	if (--obj->busy)
+	if (--obj->busy || !obj->dead)
 		return;
+	obj->dead = 0;
 	for (e = obj->regs.Flink; e != &obj->regs; e = next) {
 		next = e->Flink;
 		r = CONTAINING_RECORD(e, struct ki_cbreg, link);
@@ -248,10 +251,12 @@ VOID ExUnregisterCallback(PVOID CallbackRegistration)
 	r->dead = TRUE;
 	if (!r->obj->busy)
 		reg_free(r);
+	else
+		r->obj->dead++;
 }
 
 /* Runs one registration, charged to the driver that made it. */
-VOID ki_cb_call(struct ki_cbreg *r, PVOID a1, PVOID a2)
+static VOID call(struct ki_cbreg *r, PVOID a1, PVOID a2)
 {
 	struct ke_driver *prev = ki_enter(r->driver);
 
@@ -268,15 +273,14 @@ VOID ExNotifyCallback(PVOID CallbackObject, PVOID Argument1, PVOID Argument2)
 	if (!obj_valid(o))
 		return;
 	ki_cb_hold(o);
-	for (e = o->regs.Flink; e != &o->regs; e = e->Flink) {
-		r = CONTAINING_RECORD(e, struct ki_cbreg, link);
-		if (r->dead)
-			continue;
-		if (o->invoke)
-			o->invoke(r, Argument1, Argument2);
-		else
-			ki_cb_call(r, Argument1, Argument2);
-	}
+	if (o->pass)
+		o->pass(&o->regs, Argument1, Argument2);
+	else
+		for (e = o->regs.Flink; e != &o->regs; e = e->Flink) {
+			r = CONTAINING_RECORD(e, struct ki_cbreg, link);
+			if (!r->dead)
+				call(r, Argument1, Argument2);
+		}
 	ki_cb_release(o);
 }
 

@@ -9,16 +9,6 @@ struct ke_driver *ke_current_driver(VOID)
 	return __atomic_load_n(&ki.current, __ATOMIC_RELAXED);
 }
 
-struct ke_driver *ki_enter(struct ke_driver *d)
-{
-	return __atomic_exchange_n(&ki.current, d, __ATOMIC_RELAXED);
-}
-
-VOID ki_leave(struct ke_driver *prev)
-{
-	__atomic_store_n(&ki.current, prev, __ATOMIC_RELAXED);
-}
-
 /* dst <- prefix followed by name, as a UNICODE_STRING over buf. */
 static VOID wide_name(PUNICODE_STRING u, WCHAR *buf, const char *prefix,
 		      const char *name)

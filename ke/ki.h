@@ -37,33 +37,52 @@ VOID ki_lock(VOID);
 VOID ki_unlock(VOID);
 BOOLEAN ki_lock_is_mine(VOID);
 
-/* driver.c */
-struct ke_driver *ki_enter(struct ke_driver *d);	/* returns previous */
-VOID ki_leave(struct ke_driver *prev);
+/*
+ * driver.c: the current driver. ki_enter returns the previous one, for
+ * ki_leave. Inline, with a plain load and store and no locked exchange:
+ * every processor-change callback goes through here. There is one
+ * current driver for the machine, not one per processor, so a locked
+ * exchange would not make concurrent drivers right anyway.
+ */
+static inline struct ke_driver *ki_enter(struct ke_driver *d)
+{
+	struct ke_driver *prev = __atomic_load_n(&ki.current,
+						 __ATOMIC_RELAXED);
+
+	__atomic_store_n(&ki.current, d, __ATOMIC_RELAXED);
+	return prev;
+}
+
+static inline VOID ki_leave(struct ke_driver *prev)
+{
+	__atomic_store_n(&ki.current, prev, __ATOMIC_RELAXED);
+}
 
 /* verifier.c */
 VOID ki_violation(struct ke_driver *d, const char *rule, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* callback.c: the executive callback objects. */
-struct ki_cbreg {
+struct ki_cbreg {		/* what a pass reads first, together */
 	LIST_ENTRY link;
-	struct _CALLBACK_OBJECT *obj;
 	PCALLBACK_FUNCTION fn;
 	PVOID ctx;
 	struct ke_driver *driver;
-	ULONG64 id;		/* the handle is made from it */
 	BOOLEAN dead;		/* unregistered during a notification */
+	struct _CALLBACK_OBJECT *obj;
+	ULONG64 id;		/* the handle is made from it */
 };
-typedef VOID ki_invoke_fn(struct ki_cbreg *r, PVOID a1, PVOID a2);
+/* A core object's own notification: one call per ExNotifyCallback, over
+ * the object's list of registrations (skip the dead ones), made while
+ * the object is held. */
+typedef VOID ki_pass_fn(PLIST_ENTRY regs, PVOID a1, PVOID a2);
 
 VOID ki_cb_init(VOID);
-PCALLBACK_OBJECT ki_cb_object(PCWSTR name, ki_invoke_fn *invoke);
+PCALLBACK_OBJECT ki_cb_object(PCWSTR name, ki_pass_fn *pass);
 struct ki_cbreg *ki_cb_reg(PVOID handle);
 VOID ki_cb_hold(PCALLBACK_OBJECT obj);
 VOID ki_cb_release(PCALLBACK_OBJECT obj);
 PVOID ki_cb_owned(struct ke_driver *d);
-VOID ki_cb_call(struct ki_cbreg *r, PVOID a1, PVOID a2);
 
 /* procchg.c */
 VOID ki_pc_init(VOID);
@@ -72,7 +91,9 @@ VOID ki_pc_init(VOID);
 VOID ki_workloads_init(VOID);
 extern PCALLBACK_OBJECT ki_procadd;
 
-/* verifier.c: checks around one processor-change callback. */
+/* verifier.c: the checks after one processor-change callback; before
+ * is the context as the core made it, was the status before the call.
+ * procchg.c calls it only when the status or the context changed. */
 VOID ki_pc_check(struct ki_cbreg *r,
 		 const KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT *before,
 		 NTSTATUS was, PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c,
@@ -81,6 +102,15 @@ VOID ki_pc_check(struct ki_cbreg *r,
 /* query.c */
 VOID ki_number(ULONG index, PPROCESSOR_NUMBER n);
 VOID ki_activate(ULONG index);
+
+/* The number of the next index, without ki_number's division. */
+static inline VOID ki_next_number(PPROCESSOR_NUMBER n)
+{
+	if (++n->Number == ki.cfg.group_size) {
+		n->Number = 0;
+		n->Group++;
+	}
+}
 
 /* pool.c */
 VOID ki_pool_init(VOID);

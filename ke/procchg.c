@@ -8,20 +8,81 @@
 
 PCALLBACK_OBJECT ki_procadd;
 
-/* Every processor-change callback goes through here: the verifier
- * compares what the callback may and may not change, then the sink
- * sees the call. */
-static VOID pc_invoke(struct ki_cbreg *r, PVOID a1, PVOID a2)
-{
-	PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c = a1;
-	PNTSTATUS op = a2;
-	KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT before = *c;
-	NTSTATUS was = *op;
+/*
+ * Two contexts compared as four 32-bit words: few instructions, and
+ * each load is the width of the field stores that made the context (a
+ * wider load of several fresh narrower stores stalls store forwarding).
+ * The words cover every field: there is no padding.
+ */
+typedef ULONG __attribute__((may_alias)) ctx_word;
+_Static_assert(sizeof(KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT) ==
+	       4 * sizeof(ctx_word), "KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT "
+	       "is not four words");
 
-	ki_cb_call(r, a1, a2);
-	ki_pc_check(r, &before, was, c, op);
-	if (ki.sink && ki.sink->notify)
-		ki.sink->notify(r->driver, c, *op);
+static inline BOOLEAN same(const KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT *a,
+			   const KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT *b)
+{
+	const ctx_word *x = (const ctx_word *)a, *y = (const ctx_word *)b;
+
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) |
+		(x[3] ^ y[3])) == 0;
+}
+
+typedef VOID sink_notify_fn(struct ke_driver *d,
+			    const KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT *ctx,
+			    NTSTATUS op);
+
+/* Looked up once per pass, not once per callback. */
+static sink_notify_fn *sink_notify(VOID)
+{
+	return ki.sink ? ki.sink->notify : NULL;
+}
+
+/*
+ * Every processor-change callback goes through here: the hot path of
+ * every add and replay. ref is the context as the core made it, c the
+ * one the callback gets. The verifier looks closer only when the status
+ * or the context changed, so a callback that keeps the rules costs two
+ * compares; then the sink sees the call.
+ */
+static inline VOID pc_call(struct ki_cbreg *r,
+			   const KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT *ref,
+			   PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c, PNTSTATUS op,
+			   sink_notify_fn *notify)
+{
+	NTSTATUS was = *op;
+	struct ke_driver *prev = ki_enter(r->driver);
+
+	r->fn(r->ctx, c, op);
+	ki_leave(prev);
+	if (*op != was || !same(c, ref))
+		ki_pc_check(r, ref, was, c, op);
+	if (notify)
+		notify(r->driver, c, *op);
+}
+
+/*
+ * One pass of an add (add.c notifies the object): every live
+ * registration, in order. One reference copy of the context serves the
+ * whole pass: the verifier restores the context after any callback that
+ * changed it. (With the verifier off a change stays, as on Windows, and
+ * the next callbacks see it.)
+ */
+static VOID pc_pass(PLIST_ENTRY regs, PVOID a1, PVOID a2)
+{
+	KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT ref;
+	sink_notify_fn *notify = sink_notify();
+	PLIST_ENTRY e;
+	struct ki_cbreg *r;
+
+	if (IsListEmpty(regs))	/* a1 is only read for a callback */
+		return;
+	ref = *(PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT)a1;
+	for (e = regs->Flink; e != regs; e = e->Flink) {
+		r = CONTAINING_RECORD(e, struct ki_cbreg, link);
+		if (!r->dead)
+			pc_call(r, &ref, a1, a2, notify);
+	}
 }
 
 VOID ki_pc_init(VOID)
@@ -32,7 +93,7 @@ VOID ki_pc_init(VOID)
 		'A', 'd', 'd', 0
 	};
 
-	ki_procadd = ki_cb_object(name, pc_invoke);
+	ki_procadd = ki_cb_object(name, pc_pass);
 }
 
 /*
@@ -40,25 +101,33 @@ VOID ki_pc_init(VOID)
  * Failure the status keeps the veto code; otherwise it is reset to
  * success before each call. A Start pass stops at the first veto. Any
  * pass stops if the callback deregistered its own registration.
- * Returns the index it stopped at.
+ * Returns the index it stopped at. Numbers are counted on, not divided
+ * out, from one processor to the next.
  */
 static ULONG replay_pass(struct ki_cbreg *r,
 			 KE_PROCESSOR_CHANGE_NOTIFY_STATE state, ULONG n,
 			 NTSTATUS *st)
 {
-	KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c;
+	KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT ref, c;
+	sink_notify_fn *notify = sink_notify();
 	NTSTATUS code = state == KeProcessorAddFailureNotify ? *st : 0;
+	PROCESSOR_NUMBER pn = { 0 };	/* index 0's */
+	ctx_word w;
 	ULONG i;
 
 	for (i = 0; i < n && !r->dead; i++) {
-		c.State = state;
-		c.NtNumber = i;
-		c.Status = code;
-		ki_number(i, &c.ProcNumber);
+		/* Each word one store, of its width: see same(). */
+		ref.State = c.State = state;
+		ref.NtNumber = c.NtNumber = i;
+		ref.Status = c.Status = code;
+		__builtin_memcpy(&w, &pn, sizeof(w));
+		__builtin_memcpy(&ref.ProcNumber, &w, sizeof(w));
+		__builtin_memcpy(&c.ProcNumber, &w, sizeof(w));
 		*st = code;
-		pc_invoke(r, &c, st);
+		pc_call(r, &ref, &c, st, notify);
 		if (state == KeProcessorAddStartNotify && !NT_SUCCESS(*st))
 			break;
+		ki_next_number(&pn);
 	}
 	return i;
 }

@@ -41,14 +41,19 @@ VOID ki_number(ULONG index, PPROCESSOR_NUMBER n)
 	n->Reserved = 0;
 }
 
-/* The processor joins the active set: affinity first, then the count. */
+/*
+ * The processor joins the active set: affinity first, then the count.
+ * Only ke_init and adds (under the dynamic lock) write here, one at a
+ * time: a store does, no locked read-modify-write is needed.
+ */
 VOID ki_activate(ULONG index)
 {
 	PROCESSOR_NUMBER n;
+	KAFFINITY *a;
 
 	ki_number(index, &n);
-	__atomic_or_fetch(&ki.affinity[n.Group], (KAFFINITY)1 << n.Number,
-			  __ATOMIC_RELEASE);
+	a = &ki.affinity[n.Group];
+	KI_STORE(a, KI_LOAD(a) | (KAFFINITY)1 << n.Number);
 	KI_STORE(&ki.active, index + 1);
 }
 

@@ -163,6 +163,53 @@ static void test_verifier_context_modified_is_restored(void **state)
 	assert_int_equal(calls[4].nt, 4);
 }
 
+/* Changes one field of the context, a different one on each call
+ * (pr->arg counts the calls). */
+#define NFIELDS 6
+static VOID scribble_one(struct probe *pr,
+			 PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c, PNTSTATUS op)
+{
+	ULONG_PTR n = (ULONG_PTR)pr->arg;
+
+	(VOID)op;
+	pr->arg = (PVOID)(n + 1);
+	switch (n % NFIELDS) {
+	case 0: c->State = (KE_PROCESSOR_CHANGE_NOTIFY_STATE)7; break;
+	case 1: c->NtNumber++; break;
+	case 2: c->Status = STATUS_UNSUCCESSFUL; break;
+	case 3: c->ProcNumber.Group++; break;
+	case 4: c->ProcNumber.Number++; break;
+	default: c->ProcNumber.Reserved = 1; break;
+	}
+}
+
+/* The verifier's quick look at the context misses no field, in an add
+ * or in a replay, and the next callback sees it restored. */
+static void test_verifier_context_any_field_modified(void **state)
+{
+	struct probe q = { .id = 9, .hook = scribble_one };
+	ULONG slot;
+	int i;
+
+	(void)state;
+	p[0].hook = scribble_one;
+	for (slot = 4; slot < 4 + NFIELDS / 2; slot++) {
+		reset_log();
+		assert_int_equal(KeStartDynamicProcessor(slot), STATUS_SUCCESS);
+		assert_int_equal(count_rule("context-modified"), 2);
+		for (i = 0; i < ncalls; i++) {
+			assert_int_equal(calls[i].nt, slot);
+			assert_int_equal(calls[i].index_of_number, slot);
+			assert_int_equal(calls[i].status, 0);
+		}
+	}
+	reset_log();
+	assert_non_null(reg_probe(&q, KE_PROCESSOR_CHANGE_ADD_EXISTING));
+	assert_int_equal(count_rule("context-modified"),
+			 2 * (4 + NFIELDS / 2));
+	KeDeregisterProcessorChangeCallback(q.handle);
+}
+
 static struct probe inner = { .id = 8 };
 
 static VOID register_inside(struct probe *pr,
@@ -332,6 +379,7 @@ int main(void)
 		T(test_verifier_status_overwrite_of_other_error),
 		T(test_verifier_one_report_per_occurrence),
 		T(test_verifier_context_modified_is_restored),
+		T(test_verifier_context_any_field_modified),
 		T(test_verifier_register_in_callback_refused),
 		T(test_verifier_deregister_self_in_callback),
 		T(test_verifier_deregister_later_in_callback),
