@@ -49,20 +49,22 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
 		     PUNICODE_STRING RegistryPath)
 {
 	PLOG_CORE log;
-	ULONG flags;
+	ULONG flags, quiet;
 	NTSTATUS status;
 
 	UNREFERENCED_PARAMETER(RegistryPath);
 	status = OptUlong(DriverObject, "flags",
 			  KE_PROCESSOR_CHANGE_ADD_EXISTING, 1, "0 or 1",
 			  &flags);
+	if (NT_SUCCESS(status))
+		status = OptUlong(DriverObject, "quiet", 0, 1, "0 or 1", &quiet);
 	if (!NT_SUCCESS(status))
 		return status;
 	log = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*log), LOG_TAG);
 	if (log == NULL)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	log->Tag = LOG_TAG;
-	log->Verbose = TRUE;
+	log->Verbose = !quiet;	/* quiet=1: only INVARIANT lines and stats */
 	/* Nothing of ours vetoes, so a NULL handle means the kernel ran
 	 * out of memory. */
 	status = LogCoreRegister(log, LogCallback, log, flags) ?

@@ -44,6 +44,8 @@ static const struct command {
 	  "processor loop counts and each driver's figures" },
 	{ "trace", 1, 1, cmd_switch, "on|off", "the machine-readable @ lines" },
 	{ "explain", 1, 1, cmd_switch, "on|off", "narrate each step of an add" },
+	{ "quiet", 1, 1, cmd_switch, "on|off",
+	  "no line per notification (the @ lines stay)" },
 	{ "sleep", 1, 1, cmd_sleep, "<ms>", "wait, processors keep working" },
 	{ "echo", 0, CMD_ARGS - 1, cmd_echo, "<text>", "print the text" },
 	{ "save", 0, 0, cmd_save, "", "write the transcript to "
@@ -98,11 +100,13 @@ cmd_sleep(int argc, char **argv)
 	return CMD_OK;
 }
 
-/* trace on|off, explain on|off */
+/* trace on|off, explain on|off, quiet on|off */
 static int
 cmd_switch(int argc, char **argv)
 {
-	int *flag = str_eq(argv[0], "trace") ? &con_tracing : &con_explaining;
+	int *flag = str_eq(argv[0], "trace")	? &con_tracing :
+		    str_eq(argv[0], "explain")	? &con_explaining :
+						  &con_quiet;
 
 	(void)argc;
 	if (!str_eq(argv[1], "on") && !str_eq(argv[1], "off")) {

@@ -7,6 +7,7 @@
 
 int con_tracing;
 int con_explaining;
+int con_quiet;
 static SIMPLE_TEXT_OUTPUT_INTERFACE *out;
 
 void

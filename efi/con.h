@@ -12,6 +12,7 @@
 
 extern int con_tracing;		/* print the @ lines */
 extern int con_explaining;	/* narrate each step of an add */
+extern int con_quiet;		/* no human line per notification */
 
 void con_init(void);
 void con_write(const char *s);

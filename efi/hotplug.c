@@ -26,23 +26,26 @@ cpu_by_apic(struct machine *m, uint32_t apic)
 }
 
 /*
- * Undo a start that failed, whichever step failed: the processor goes back
- * to the firmware disabled, and stays held unless it will not stop.
+ * Undo a start that failed, whichever step failed: the processor stays
+ * held, and goes back to the firmware disabled. A processor still inside
+ * the AP entry (told to stop, not yet seen to return: a slow machine)
+ * must not be disabled yet, or EDK2 never reports its return; it stays
+ * enabled until a later start or the exit sees it back.
  */
 static void
 give_back(struct machine *m, struct cpu *c)
 {
 	__atomic_store_n(&c->stop, 1, __ATOMIC_RELEASE);
+	c->index = NO_INDEX;
+	c->state = CPU_HELD;
 	if (!cpu_reclaim(c, cpu_rdtsc() + clock_cycles(RECLAIM_MS))) {
-		con_error("mp %u does not answer; it cannot be retried", c->mp);
-		c->state = CPU_FAILED;
-	} else {
-		c->state = CPU_HELD;
+		con_printf("mp %u has not returned to the firmware yet; it "
+			   "stays enabled until it does\n", c->mp);
+		return;
 	}
 	con_explain("EnableDisableAP(%u, FALSE): the firmware takes mp %u "
 		    "back, disabled, as it was before the add.", c->mp, c->mp);
 	mp_enable(m, c, 0);
-	c->index = NO_INDEX;
 }
 
 static int
@@ -50,6 +53,11 @@ launch(struct machine *m, struct cpu *c)
 {
 	uint64_t s;
 
+	if (!cpu_reclaim(c, cpu_rdtsc() + clock_cycles(RECLAIM_MS))) {
+		con_error("mp %u is still busy from its last start; try again "
+			  "later", c->mp);
+		return HOTADD_ERROR;
+	}
 	con_explain("EnableDisableAP(%u, TRUE): MP Services may dispatch to "
 		    "mp %u again.", c->mp, c->mp);
 	s = mp_enable(m, c, 1);

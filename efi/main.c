@@ -62,6 +62,7 @@ parse_options(void)
 	}
 	con_tracing = opts.trace;
 	con_explaining = opts.explain;
+	con_quiet = opts.quiet;
 	for (i = 0; i < nbad; i++)
 		con_error("bad option: %s", bad[i]);
 	if (nbad || opts.help)

@@ -43,6 +43,8 @@ static const struct opt opts[] = {
 	  "print machine-readable @ lines" },
 	{ "--explain", FLAG, F(explain), 0, 0,
 	  "narrate each step of an add" },
+	{ "--quiet", FLAG, F(quiet), 0, 0,
+	  "no line per notification (the @ lines stay with --trace)" },
 	{ "--batch", FLAG, F(batch), 0, 0,
 	  "shut the machine down at the end" },
 	{ "--check", FLAG, F(check), 0, 0,

@@ -21,6 +21,7 @@ struct options {
 	char script[128];		/* a script file on the boot volume */
 	uint8_t trace;			/* print the @ lines */
 	uint8_t explain;		/* narrate each add */
+	uint8_t quiet;			/* no line per notification */
 	uint8_t batch;			/* shut down at the end */
 	uint8_t no_mp;			/* ignore MP Services */
 	uint8_t check;			/* self-check MP Services first */

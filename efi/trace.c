@@ -68,11 +68,12 @@ notify(struct ke_driver *d, const KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT *ctx,
        NTSTATUS op)
 {
 	explain_pass(ctx);
-	con_printf("  %-12s %-8s nt %u (group %u number %u) status 0x%08x "
-		   "op 0x%08x\n", name(d), state_name(ctx->State),
-		   ctx->NtNumber, ctx->ProcNumber.Group,
-		   ctx->ProcNumber.Number, (unsigned)ctx->Status,
-		   (unsigned)op);
+	if (!con_quiet)
+		con_printf("  %-12s %-8s nt %u (group %u number %u) status "
+			   "0x%08x op 0x%08x\n", name(d),
+			   state_name(ctx->State), ctx->NtNumber,
+			   ctx->ProcNumber.Group, ctx->ProcNumber.Number,
+			   (unsigned)ctx->Status, (unsigned)op);
 	con_trace("notify drv=%s state=%s nt=%u group=%u number=%u "
 		  "status=0x%08x op=0x%08x", name(d),
 		  state_name(ctx->State), ctx->NtNumber,
