@@ -86,13 +86,15 @@ str_line(const char *p, char *buf, size_t n, int *cut)
 		return NULL;
 	*cut = 0;
 	for (; *p && *p != '\n'; p++) {
+		/* A '\r' before "\n" (or the end) ends the line, so it
+		 * never makes a line that fits cut. */
+		if (*p == '\r' && (p[1] == '\n' || p[1] == 0))
+			continue;
 		if (len + 1 < n)
 			buf[len++] = *p;
 		else
 			*cut = 1;
 	}
-	if (len && buf[len - 1] == '\r')
-		len--;
 	buf[len] = 0;
 	return *p ? p + 1 : p;
 }

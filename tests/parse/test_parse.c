@@ -87,6 +87,36 @@ test_number_rejects_sign_junk_empty_and_overflow(void **state)
 	assert_int_equal(v, 7);
 }
 
+/* ---- str_line ---- */
+
+static void
+test_line_ends_at_lf_or_crlf_and_cuts_only_what_does_not_fit(void **state)
+{
+	const char *p = "abc\r\nabcd\r\nab\r\rc\n\nx\r";
+	char buf[4];
+	int cut;
+
+	(void)state;
+	/* "abc" fits in 4 bytes: its "\r\n" does not make it cut */
+	p = str_line(p, buf, sizeof buf, &cut);
+	assert_string_equal(buf, "abc");
+	assert_false(cut);
+	p = str_line(p, buf, sizeof buf, &cut);
+	assert_string_equal(buf, "abc");
+	assert_true(cut);
+	/* a '\r' inside the line stays */
+	p = str_line(p, buf, sizeof buf, &cut);
+	assert_string_equal(buf, "ab\r");
+	assert_true(cut);
+	p = str_line(p, buf, sizeof buf, &cut);
+	assert_string_equal(buf, "");
+	assert_false(cut);
+	p = str_line(p, buf, sizeof buf, &cut);
+	assert_string_equal(buf, "x");
+	assert_false(cut);
+	assert_null(str_line(p, buf, sizeof buf, &cut));
+}
+
 /* ---- list ---- */
 
 static void
@@ -182,6 +212,25 @@ test_options_values_separate_or_with_equals(void **state)
 }
 
 static void
+test_options_later_list_replaces_earlier(void **state)
+{
+	struct options o;
+
+	(void)state;
+	/* as the config file's --hold-mp, then the load options' */
+	assert_int_equal(parse(&o, "--hold-mp 1,3", 0), 0);
+	assert_int_equal(opt_parse(&o, "--hold-mp 2 --hold-mp 5-6", 0,
+				   collect, NULL), 0);
+	assert_false(list_has(o.hold_mp, 1) || list_has(o.hold_mp, 2) ||
+		     list_has(o.hold_mp, 3));
+	assert_true(list_has(o.hold_mp, 5) && list_has(o.hold_mp, 6));
+	/* a bad one leaves the earlier one */
+	assert_int_equal(opt_parse(&o, "--hold-mp 7-1", 0, collect, NULL), 1);
+	assert_true(list_has(o.hold_mp, 5) && list_has(o.hold_mp, 6));
+	assert_false(list_has(o.hold_mp, 7));
+}
+
+static void
 test_options_skip_program_name_only_when_asked(void **state)
 {
 	struct options o;
@@ -262,10 +311,12 @@ main(void)
 		cmocka_unit_test(test_tok_rejects_overlong_word),
 		cmocka_unit_test(test_number_accepts_decimal_and_hex_within_max),
 		cmocka_unit_test(test_number_rejects_sign_junk_empty_and_overflow),
+		cmocka_unit_test(test_line_ends_at_lf_or_crlf_and_cuts_only_what_does_not_fit),
 		cmocka_unit_test(test_list_sets_numbers_and_inclusive_ranges),
 		cmocka_unit_test(test_list_rejects_bad_items_and_leaves_map_untouched),
 		cmocka_unit_test(test_options_defaults),
 		cmocka_unit_test(test_options_values_separate_or_with_equals),
+		cmocka_unit_test(test_options_later_list_replaces_earlier),
 		cmocka_unit_test(test_options_skip_program_name_only_when_asked),
 		cmocka_unit_test(test_options_bad_ones_are_named_and_rest_still_apply),
 		cmocka_unit_test(test_options_missing_value_at_end_and_unclosed_quote),

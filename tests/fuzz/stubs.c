@@ -1,0 +1,309 @@
+/*
+ * stubs.c: the host stand-ins for everything efi/cmd.c calls outside the
+ * parsers (see stubs.h). Nothing here prints: the fuzzer runs millions
+ * of inputs, and the checks say all there is to say.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "stubs.h"
+#include "cmd.h"
+#include "con.h"
+#include "cpu.h"
+#include "hal.h"
+#include "tok.h"
+
+struct log stub_log;
+uint64_t stub_stall_us;
+uint64_t stub_idle;
+int stub_multiline;
+static int paused;		/* the AP loops, by bringup_pause */
+
+int con_tracing;
+int con_explaining;
+int con_quiet;
+
+void
+fuzz_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("fuzz check failed: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	abort();
+}
+
+/* ---- the event log ---- */
+
+static void
+put(struct log *l, const void *p, size_t n)
+{
+	if (l->len + n > l->cap) {
+		l->cap = (l->len + n) * 2;
+		l->buf = realloc(l->buf, l->cap);
+		CHECK(l->buf, "out of memory");
+	}
+	memcpy(l->buf + l->len, p, n);
+	l->len += n;
+}
+
+void
+log_reset(struct log *l)
+{
+	l->len = 0;
+}
+
+void
+log_error(struct log *l)
+{
+	put(l, "E", 1);
+}
+
+/* 'C', the word count, then each word with its length in front. */
+void
+log_call(struct log *l, int argc, char **argv)
+{
+	uint16_t n;
+	uint8_t c = (uint8_t)argc;
+	int i;
+
+	put(l, "C", 1);
+	put(l, &c, 1);
+	for (i = 0; i < argc; i++) {
+		n = (uint16_t)strlen(argv[i]);
+		put(l, &n, sizeof n);
+		put(l, argv[i], n);
+	}
+}
+
+int
+log_same(const struct log *a, const struct log *b)
+{
+	return a->len == b->len && (a->len == 0 ||
+				    memcmp(a->buf, b->buf, a->len) == 0);
+}
+
+void
+stubs_reset(void)
+{
+	log_reset(&stub_log);
+	stub_stall_us = 0;
+	stub_idle = 0;
+	stub_multiline = 0;
+	paused = 0;
+	con_tracing = 0;
+	con_explaining = 0;
+	con_quiet = 0;
+}
+
+void
+check_message(const char *who, const char *msg, size_t size)
+{
+	size_t n = strnlen(msg, size);
+
+	CHECK(n < size, "%s: message not terminated within %zu bytes",
+	      who, size);
+	CHECK(n > 0, "%s: empty message", who);
+	CHECK(stub_multiline || memchr(msg, '\n', n) == NULL,
+	      "%s: message of more than one line: '%s'", who, msg);
+}
+
+/* ---- the console ---- */
+
+void
+con_write(const char *s)
+{
+	(void)strlen(s);		/* ASan checks it is a string */
+}
+
+void
+con_printf(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+}
+
+void
+con_trace(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	check_message("con_trace", buf, sizeof buf);
+}
+
+void
+con_explain(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+}
+
+/* One line each: the @error line of --trace must stay one line. */
+void
+con_error(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	check_message("con_error", buf, sizeof buf);
+	log_error(&stub_log);
+}
+
+/* `save` writes the transcript to the boot volume: logged as a command. */
+int
+con_save(void)
+{
+	char *argv[] = { "save" };
+
+	log_call(&stub_log, 1, argv);
+	return 1;
+}
+
+/* ---- the clock and the processors ---- */
+
+/* A machine with MP Services, so `check` gets as far as check_run. */
+static int mp_services;
+struct machine machine = { .mp = &mp_services };
+
+int
+bringup_pause(struct machine *m)
+{
+	CHECK(m == &machine && !paused, "bringup_pause: twice");
+	paused = 1;
+	return 1;
+}
+
+void
+bringup_resume(struct machine *m)
+{
+	CHECK(m == &machine && paused, "bringup_resume: not paused");
+	paused = 0;
+}
+
+/* `check`: logged as a command, run while the AP loops are paused. */
+int
+check_run(struct machine *m)
+{
+	char *argv[] = { "check" };
+
+	CHECK(m == &machine && paused, "check_run: AP loops not paused");
+	log_call(&stub_log, 1, argv);
+	return 1;
+}
+
+/* `sleep 600000` stalls 600000 times: keep each one free. */
+void
+mp_stall(unsigned us)
+{
+	stub_stall_us += us;
+}
+
+void
+hal_ap_idle(void)
+{
+	stub_idle++;
+}
+
+/* ---- the commands of cmdcpu.c and cmddrv.c ---- */
+
+/*
+ * What cmd.c hands a command: the name it was called by, a word count
+ * that command accepts (per the README), and words that are strings
+ * shorter than TOK_MAX without the quotes that grouped them.
+ */
+static int
+called(const char *name, int min, int max, int argc, char **argv)
+{
+	int i;
+
+	CHECK(argc >= 1 && argc <= CMD_ARGS, "%s: argc %d", name, argc);
+	CHECK(argc - 1 >= min && argc - 1 <= max,
+	      "%s: %d arguments, wants %d to %d", name, argc - 1, min, max);
+	for (i = 0; i < argc; i++) {
+		CHECK(argv[i] != NULL, "%s: argv[%d] is NULL", name, i);
+		CHECK(strnlen(argv[i], TOK_MAX) < TOK_MAX,
+		      "%s: argv[%d] is not a word", name, i);
+	}
+	CHECK(strcmp(argv[0], name) == 0, "%s: argv[0] is '%s'", name,
+	      argv[0]);
+	log_call(&stub_log, argc, argv);
+	return CMD_OK;
+}
+
+int
+cmd_cpus(int argc, char **argv)
+{
+	return called("cpus", 0, 0, argc, argv);
+}
+
+int
+cmd_add(int argc, char **argv)
+{
+	return called("add", 1, 1, argc, argv);
+}
+
+int
+cmd_fault(int argc, char **argv)
+{
+	return called("fault", 2, 2, argc, argv);
+}
+
+int
+cmd_ipi(int argc, char **argv)
+{
+	return called("ipi", 0, 0, argc, argv);
+}
+
+int
+cmd_stats(int argc, char **argv)
+{
+	return called("stats", 0, 0, argc, argv);
+}
+
+int
+cmd_unload(int argc, char **argv)
+{
+	return called("unload", 1, 1, argc, argv);
+}
+
+int
+cmd_drivers(int argc, char **argv)
+{
+	return called("drivers", 0, 0, argc, argv);
+}
+
+int
+cmd_load(int argc, char **argv)
+{
+	return called("load", 1, CMD_ARGS - 1, argc, argv);
+}
+
+/* Not called by cmd.c; here so the link never depends on that. */
+void
+cmd_driver_stats(void)
+{
+}
+
+void
+cmd_unload_all(void)
+{
+}
