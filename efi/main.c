@@ -14,7 +14,7 @@
 #include "str.h"
 
 #define VERSION "0.2"
-#define MAX_BAD 8		/* bad options remembered until tracing is set */
+#define MAX_BAD 32		/* bad options remembered until tracing is set */
 
 struct machine machine;
 static struct options opts;
@@ -27,7 +27,8 @@ remember(void *arg, const char *msg)
 {
 	(void)arg;
 	if (nbad < MAX_BAD)
-		str_copy(bad[nbad++], msg, sizeof bad[0]);
+		str_copy(bad[nbad], msg, sizeof bad[0]);
+	nbad++;
 }
 
 static void
@@ -63,8 +64,10 @@ parse_options(void)
 	con_tracing = opts.trace;
 	con_explaining = opts.explain;
 	con_quiet = opts.quiet;
-	for (i = 0; i < nbad; i++)
+	for (i = 0; i < nbad && i < MAX_BAD; i++)
 		con_error("bad option: %s", bad[i]);
+	if (nbad > MAX_BAD)
+		con_error("bad option: %u more not shown", nbad - MAX_BAD);
 	if (nbad || opts.help)
 		opt_usage(usage_line, NULL);
 	if (nbad)

@@ -135,11 +135,16 @@ one(struct options *o, char *word, const char **p, char *msg)
 {
 	char value[TOK_MAX], err[LIST_ERR_MAX];
 	const struct opt *op;
-	const char *v;
+	const char *v, *q;
 
 	op = lookup(word, &v);
 	if (op == NULL) {
 		ke_snprintf(msg, TOK_MAX + 64, "unknown option '%s'", word);
+		/* A word after it that is no option is taken as its value,
+		 * so one mistake makes one error. */
+		q = *p;
+		if (tok_next(&q, value) == TOK_WORD && value[0] != '-')
+			*p = q;
 		return 0;
 	}
 	if (op->kind == FLAG && v) {
@@ -148,15 +153,19 @@ one(struct options *o, char *word, const char **p, char *msg)
 	}
 	if (op->kind != FLAG && v == NULL) {
 		/* The next word is the value, unless it is another option. */
-		const char *q = *p;
-		int r = tok_next(&q, value);
+		int r;
+
+		q = *p;
+		r = tok_next(&q, value);
 
 		if (r == TOK_ERROR) {
 			*p = q;
 			ke_snprintf(msg, TOK_MAX + 64, "%s: %s", op->name, value);
 			return 0;
 		}
-		if (r == TOK_END || value[0] == '-') {
+		/* "-5" is a (bad) value, "--x" the next option. */
+		if (r == TOK_END ||
+		    (value[0] == '-' && !(value[1] >= '0' && value[1] <= '9'))) {
 			ke_snprintf(msg, TOK_MAX + 64, "%s needs a value (%s)",
 				    op->name, op->arg);
 			return 0;

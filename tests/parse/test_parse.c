@@ -240,7 +240,7 @@ test_options_skip_program_name_only_when_asked(void **state)
 	assert_int_equal(o.hold, 1);
 	assert_int_equal(parse(&o, "--hold 1", 1), 0);
 	assert_int_equal(o.hold, 1);
-	assert_int_equal(parse(&o, "hold 1", 0), 2);
+	assert_int_equal(parse(&o, "hold 1", 0), 1);	/* its value goes with it */
 	assert_string_equal(msgs[0], "unknown option 'hold'");
 }
 
@@ -274,6 +274,21 @@ test_options_missing_value_at_end_and_unclosed_quote(void **state)
 	assert_string_equal(msgs[0], "--hold needs a value (N)");
 	assert_int_equal(parse(&o, "--trace --hold-mp '1,2", 0), 1);
 	assert_string_equal(msgs[0], "--hold-mp: unclosed quote");
+	assert_true(o.trace);
+}
+
+static void
+test_options_negative_value_is_one_error(void **state)
+{
+	struct options o;
+
+	(void)state;
+	assert_int_equal(parse(&o, "--hold -1 --trace", 0), 1);
+	assert_string_equal(msgs[0],
+			    "--hold: '-1' is not a number from 0 to 1024");
+	assert_true(o.trace);
+	assert_int_equal(parse(&o, "--hold --trace", 0), 1);
+	assert_string_equal(msgs[0], "--hold needs a value (N)");
 	assert_true(o.trace);
 }
 
@@ -320,6 +335,7 @@ main(void)
 		cmocka_unit_test(test_options_skip_program_name_only_when_asked),
 		cmocka_unit_test(test_options_bad_ones_are_named_and_rest_still_apply),
 		cmocka_unit_test(test_options_missing_value_at_end_and_unclosed_quote),
+		cmocka_unit_test(test_options_negative_value_is_one_error),
 		cmocka_unit_test(test_usage_lists_every_option),
 	};
 
