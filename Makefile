@@ -15,7 +15,7 @@ IMG     := $(B)/run.img
 # Debian packages each target needs (tools/deps installs what is missing).
 PKGS_BUILD := gcc make binutils nasm gnu-efi
 PKGS_RUN   := $(PKGS_BUILD) ovmf qemu-system-x86 mtools dosfstools gdisk
-PKGS_TEST  := $(PKGS_RUN) libcmocka-dev
+PKGS_TEST  := $(PKGS_RUN) libcmocka-dev clang libclang-rt-14-dev
 
 CC      := gcc
 NASM    := nasm
@@ -35,6 +35,8 @@ EFI_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g \
 .DEFAULT_GOAL := all
 include tests/unit.mk
 include tests/drivers.mk
+include tests/fuzz.mk
+include tests/bench/bench.mk
 
 # Host tests of the simulator's own parsers (plain C, no UEFI types).
 PARSE_SRCS := efi/opt.c efi/list.c efi/tok.c efi/str.c ke/fmt.c
@@ -53,7 +55,7 @@ EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(EFI_SRCS)) \
 	    $(patsubst %.asm,$(B)/efi/%.o,$(ASM_SRCS)) \
 	    $(DRV_OBJS) $(B)/efi/drvtab.o
 
-.PHONY: all run image test bench clean deps-build deps-run deps-test unit qemu-test
+.PHONY: all run image test bench clean deps-build deps-run deps-test
 all: $(EFI)
 
 deps-build: ; @tools/deps $(PKGS_BUILD)
@@ -128,8 +130,14 @@ image: $(EFI) | deps-run
 	tools/mkimg $(B)/hotadd.img $(EFI) "--hold $(HOLD) $(ARGS)" "$(DEMO)"
 	@echo "wrote $(B)/hotadd.img: dd if=$(B)/hotadd.img of=/dev/sdX bs=4M"
 
-test: deps-test $(EFI) unit-build drivers-build $(PARSE_BIN)
-	tests/run $(PARSE_BIN) $(UNIT_BINS) $(DRIVER_TEST_BINS) $(TSAN_BINS)
+# Figures against same-run baselines (host core, QEMU, image size).
+bench: $(EFI) bench-host | deps-run
+	tools/bench
+
+test: deps-test $(EFI) unit-build drivers-build $(PARSE_BIN) fuzz-build
+	FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) \
+		tests/run $(PARSE_BIN) $(UNIT_BINS) $(DRIVER_TEST_BINS) \
+		$(TSAN_BINS)
 
 clean:
 	rm -rf $(B)

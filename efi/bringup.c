@@ -154,6 +154,7 @@ bringup(struct machine *m, const struct options *o)
 	hold_last(m, o->hold);
 	hold_listed(m, o->hold_mp);
 	hold_packages(m, o->hold_package);
+	m->bringup_cycles = cpu_rdtsc();
 	for (n = 0; n < m->ncpu; n++)
 		if (is_ap(m, n))
 			launch(m, &m->cpu[n]);
@@ -164,6 +165,7 @@ bringup(struct machine *m, const struct options *o)
 				pending += cpu_settle(&m->cpu[n]);
 		cpu_pause();
 	} while (pending);
+	m->bringup_cycles = cpu_rdtsc() - m->bringup_cycles;
 	for (n = 0; n < m->ncpu; n++)
 		if (m->cpu[n].state == CPU_ONLINE)
 			m->cpu[n].index = index++;

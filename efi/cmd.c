@@ -38,6 +38,8 @@ static const struct command {
 	  "make the next start of that processor time out or fail" },
 	{ "check", 0, 0, cmd_check, "",
 	  "self-check the firmware's MP Services (AP loops pause)" },
+	{ "bench", 0, 0, cmd_bench, "",
+	  "time hot-adds against bare starts (uses held processors)" },
 	{ "ipi", 0, 0, cmd_ipi, "",
 	  "KeIpiGenericCall: show which processors ran it" },
 	{ "stats", 0, 0, cmd_stats, "",

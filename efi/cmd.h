@@ -26,5 +26,7 @@ int cmd_unload(int argc, char **argv);
 int cmd_drivers(int argc, char **argv);
 void cmd_driver_stats(void);
 void cmd_unload_all(void);
+int cmd_loaded(const char *prefix);
+int cmd_bench(int argc, char **argv);	/* bench.c */
 
 #endif

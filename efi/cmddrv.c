@@ -213,3 +213,14 @@ cmd_driver_stats(void)
 		if (loaded[i])
 			ke_driver_stats(&loaded[i]->d);
 }
+
+/* How many loaded instances have a name starting with prefix. */
+int
+cmd_loaded(const char *prefix)
+{
+	int i, n = 0;
+
+	for (i = 0; i < MAX_LOADED; i++)
+		n += loaded[i] && str_prefix(loaded[i]->d.name, prefix);
+	return n;
+}

@@ -8,6 +8,7 @@
 int con_tracing;
 int con_explaining;
 int con_quiet;
+int con_muted;
 static SIMPLE_TEXT_OUTPUT_INTERFACE *out;
 
 void
@@ -24,6 +25,8 @@ con_write(const char *s)
 	CHAR16 buf[128];
 	unsigned n = 0;
 
+	if (con_muted)
+		return;
 	log_append(s);
 	for (; *s; s++) {
 		if (*s == '\n')

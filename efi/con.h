@@ -13,6 +13,7 @@
 extern int con_tracing;		/* print the @ lines */
 extern int con_explaining;	/* narrate each step of an add */
 extern int con_quiet;		/* no human line per notification */
+extern int con_muted;		/* print nothing at all (bench.c) */
 
 void con_init(void);
 void con_write(const char *s);

@@ -65,6 +65,7 @@ struct machine {
 	uint32_t ncpu;
 	uint32_t bsp;			/* MP number of the BSP */
 	uint64_t ap_timeout;		/* in TSC cycles */
+	uint64_t bringup_cycles;	/* boot: first start to last online */
 };
 
 extern struct machine machine;
@@ -75,6 +76,7 @@ uint64_t mp_enable(struct machine *m, struct cpu *c, int on);
 uint64_t mp_start(struct machine *m, struct cpu *c);
 void mp_refresh(struct machine *m, struct cpu *c);
 int mp_done(struct cpu *c);	/* has c's ap_entry returned? */
+uint64_t mp_time_all_empty(struct machine *m);	/* StartupAllAPs, cycles */
 void mp_stall(unsigned us);
 
 /* bringup.c */
@@ -86,12 +88,17 @@ void bringup_stop(struct machine *m);
 int bringup_pause(struct machine *m);
 void bringup_resume(struct machine *m);
 
+/* bench.c: --bench (bring-up against StartupAllAPs) and `bench`. */
+void bench_bringup_baseline(struct machine *m);
+void bench_bringup(struct machine *m);
+
 /* check.c: the MP Services self-check; 1 when every check passes. */
 int check_run(struct machine *m);
 
 /* hotplug.c: start a held processor at runtime (the core's backend). */
 enum { HOTADD_OK, HOTADD_TIMEOUT, HOTADD_ERROR };
 int cpu_hotadd(struct machine *m, struct cpu *c, uint32_t index);
+uint64_t cpu_bare_start(struct machine *m, struct cpu *c);
 struct cpu *cpu_by_apic(struct machine *m, uint32_t apic);
 
 /* table.c */

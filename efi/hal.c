@@ -17,10 +17,17 @@
  * firmware refuses (EnableDisableAP or StartupThisAP fails) is
  * STATUS_UNSUCCESSFUL, as the core documents.
  */
+uint64_t hal_start_tsc[2];
+
 static NTSTATUS
 start(ULONG slot, ULONG index)
 {
-	switch (cpu_hotadd(&machine, &machine.cpu[slot], index)) {
+	int r;
+
+	hal_start_tsc[0] = cpu_rdtsc();
+	r = cpu_hotadd(&machine, &machine.cpu[slot], index);
+	hal_start_tsc[1] = cpu_rdtsc();
+	switch (r) {
 	case HOTADD_OK:
 		return STATUS_SUCCESS;
 	case HOTADD_TIMEOUT:

@@ -15,6 +15,9 @@ struct options;
 /* Start the core: every processor counted, the active ones numbered. */
 int hal_init(const struct options *o, uint32_t active, uint32_t held);
 
+/* When the last backend start began and ended (TSC), for `bench`. */
+extern uint64_t hal_start_tsc[2];
+
 /* On a processor being hot-added, before it says online. */
 void hal_ap_init(uint32_t index);
 /* On every active processor, each turn of its idle loop. */

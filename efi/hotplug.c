@@ -107,3 +107,28 @@ cpu_hotadd(struct machine *m, struct cpu *c, uint32_t index)
 		    "online; it now polls its mailbox.", c->mp, index);
 	return HOTADD_OK;
 }
+
+/*
+ * The baseline of `bench`: the same enable, the same AP entry and the
+ * same wait as a hot-add, with no notification and no core. Returns the
+ * cycles from EnableDisableAP to "online", or 0; c is held again after.
+ */
+uint64_t
+cpu_bare_start(struct machine *m, struct cpu *c)
+{
+	uint64_t t0 = cpu_rdtsc(), t;
+
+	c->fault = FAULT_NONE;
+	c->hotadd = 0;
+	c->seen = ipi_seq();
+	if (launch(m, c) != HOTADD_OK) {
+		give_back(m, c);
+		return 0;
+	}
+	c->state = CPU_STARTING;
+	while (cpu_settle(c))
+		cpu_pause();
+	t = c->state == CPU_ONLINE ? cpu_rdtsc() - t0 : 0;
+	give_back(m, c);
+	return t;
+}

@@ -140,7 +140,11 @@ efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	mp_discover(&machine, opts.no_mp);
 	if (opts.check)
 		check_run(&machine);
+	if (opts.bench)
+		bench_bringup_baseline(&machine);
 	bringup(&machine, &opts);
+	if (opts.bench)
+		bench_bringup(&machine);
 	ready();
 	r = session();
 	cmd_unload_all();

@@ -49,6 +49,8 @@ static const struct opt opts[] = {
 	  "shut the machine down at the end" },
 	{ "--check", FLAG, F(check), 0, 0,
 	  "self-check the firmware's MP Services before bring-up" },
+	{ "--bench", FLAG, F(bench), 0, 0,
+	  "time bring-up against the firmware's StartupAllAPs" },
 	{ "--no-mp", FLAG, F(no_mp), 0, 0,
 	  "ignore MP Services and run with the BSP alone" },
 	{ "--help", FLAG, F(help), 0, 0, "print this help" },

@@ -25,6 +25,7 @@ struct options {
 	uint8_t batch;			/* shut down at the end */
 	uint8_t no_mp;			/* ignore MP Services */
 	uint8_t check;			/* self-check MP Services first */
+	uint8_t bench;			/* time bring-up against StartupAllAPs */
 	uint8_t help;
 };
 
