@@ -39,7 +39,7 @@ static const struct {
 	{ "help", 0, 0, 'H' }, { "cpus", 0, 0, 'F' }, { "add", 1, 1, 'F' },
 	{ "load", 1, CMD_ARGS - 1, 'F' }, { "unload", 1, 1, 'F' },
 	{ "drivers", 0, 0, 'F' }, { "fault", 2, 2, 'F' },
-	{ "check", 0, 0, 'F' },
+	{ "check", 0, 0, 'F' }, { "bench", 0, 0, 'F' },
 	{ "ipi", 0, 0, 'F' }, { "stats", 0, 0, 'F' },
 	{ "trace", 1, 1, 'T' }, { "explain", 1, 1, 'T' },
 	{ "quiet", 1, 1, 'T' },

@@ -292,6 +292,12 @@ cmd_drivers(int argc, char **argv)
 }
 
 int
+cmd_bench(int argc, char **argv)
+{
+	return called("bench", 0, 0, argc, argv);
+}
+
+int
 cmd_load(int argc, char **argv)
 {
 	return called("load", 1, CMD_ARGS - 1, argc, argv);
