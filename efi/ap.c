@@ -21,6 +21,29 @@ stopping(struct cpu *c)
 }
 
 /*
+ * Serve broadcasts and workloads until told to stop, sleeping between
+ * timer ticks when the APIC tick runs (arch/x86/apic.c), else spinning.
+ */
+static void
+loop(struct cpu *c)
+{
+	struct idtr fw;
+	int tick = apic_tick_start(&fw);
+
+	while (!stopping(c)) {
+		ipi_poll(c);
+		hal_ap_idle();
+		c->loops++;
+		if (tick)
+			cpu_wait_interrupt();
+		else
+			cpu_pause();
+	}
+	if (tick)
+		apic_tick_stop(&fw);
+}
+
+/*
  * Check that the processor is the one MP Services said it would be, run
  * the core's per-processor initialisation if it is being hot-added, say
  * "online", then serve broadcasts and workloads until told to stop.
@@ -41,12 +64,8 @@ ap_main(struct cpu *c)
 	}
 	if (c->hotadd)
 		hal_ap_init(c->index);
+	c->tsc_online = cpu_rdtsc();
 	report(c, AP_ONLINE);
-	while (!stopping(c)) {
-		ipi_poll(c);
-		hal_ap_idle();
-		c->loops++;
-		cpu_pause();
-	}
+	loop(c);
 	report(c, AP_STOPPED);
 }

@@ -111,6 +111,16 @@ launch(struct machine *m, struct cpu *c)
 	c->state = CPU_STARTING;
 }
 
+/* The AP's own times, printed once the waiting is over: the console is
+ * slow enough (under emulation) to delay the BSP's noticing. */
+void
+cpu_print_online(struct cpu *c)
+{
+	con_printf("mp %u online in %lu us (first instruction after %lu us)\n",
+		   c->mp, clock_us(c->tsc_online - c->tsc_start),
+		   clock_us(c->tsc_entry - c->tsc_start));
+}
+
 /*
  * Settle one starting AP: online, wrong APIC id, or out of time. Returns 1
  * while it is still pending; otherwise c->state is CPU_ONLINE or
@@ -123,11 +133,7 @@ cpu_settle(struct cpu *c)
 	uint64_t now = cpu_rdtsc();
 
 	if (r == AP_ONLINE) {
-		c->tsc_online = now;
 		c->state = CPU_ONLINE;
-		con_printf("mp %u online in %lu us (first instruction after "
-			   "%lu us)\n", c->mp, clock_us(now - c->tsc_start),
-			   clock_us(c->tsc_entry - c->tsc_start));
 	} else if (r == AP_BAD_APIC) {
 		c->state = CPU_FAILED;
 		con_error("mp %u reads APIC id %u but MP Services reported %u",
@@ -147,6 +153,8 @@ void
 bringup(struct machine *m, const struct options *o)
 {
 	uint32_t n, pending, index = 1;
+	struct cpu *c;
+	uint64_t t0;
 
 	m->ap_timeout = clock_cycles(o->ap_timeout_ms);
 	if (m->mp == NULL)
@@ -154,7 +162,7 @@ bringup(struct machine *m, const struct options *o)
 	hold_last(m, o->hold);
 	hold_listed(m, o->hold_mp);
 	hold_packages(m, o->hold_package);
-	m->bringup_cycles = cpu_rdtsc();
+	t0 = cpu_rdtsc();
 	for (n = 0; n < m->ncpu; n++)
 		if (is_ap(m, n))
 			launch(m, &m->cpu[n]);
@@ -165,10 +173,15 @@ bringup(struct machine *m, const struct options *o)
 				pending += cpu_settle(&m->cpu[n]);
 		cpu_pause();
 	} while (pending);
-	m->bringup_cycles = cpu_rdtsc() - m->bringup_cycles;
-	for (n = 0; n < m->ncpu; n++)
-		if (m->cpu[n].state == CPU_ONLINE)
-			m->cpu[n].index = index++;
+	for (n = 0; n < m->ncpu; n++) {
+		c = &m->cpu[n];
+		if (c->state != CPU_ONLINE)
+			continue;
+		c->index = index++;
+		cpu_print_online(c);
+		if (c->tsc_online - t0 > m->bringup_cycles)
+			m->bringup_cycles = c->tsc_online - t0;
+	}
 }
 
 /* Wait until the firmware has c back (its ap_entry returned). */
@@ -254,5 +267,7 @@ bringup_resume(struct machine *m)
 		c->state = mp_start(m, c) ? CPU_FAILED : CPU_STARTING;
 		while (c->state == CPU_STARTING && cpu_settle(c))
 			cpu_pause();
+		if (c->state == CPU_ONLINE)
+			cpu_print_online(c);
 	}
 }

@@ -43,6 +43,7 @@ struct cpu {
 	volatile uint32_t hotadd;	/* run the core's per-processor init */
 	volatile uint64_t seen;		/* last broadcast handled (ipi.c) */
 	volatile uint64_t loops;	/* idle-loop turns, for `stats` */
+	volatile uint64_t tsc_online;	/* TSC when it said online */
 	/* BSP only. */
 	uint32_t mp;			/* MP Services processor number */
 	uint32_t mp_apic;		/* APIC id MP Services reported */
@@ -52,7 +53,7 @@ struct cpu {
 	uint32_t fault_next;		/* armed by `fault`, used by the start */
 	void *done;			/* EFI_EVENT: ap_entry returned */
 	uint8_t running;		/* started, done not yet seen */
-	uint64_t tsc_start, tsc_online;
+	uint64_t tsc_start;		/* TSC when its start was asked */
 };
 
 _Static_assert(offsetof(struct cpu, apic) == CPU_APIC, "offsets.h");
@@ -83,6 +84,7 @@ void mp_stall(unsigned us);
 struct options;
 void bringup(struct machine *m, const struct options *o);
 int cpu_settle(struct cpu *c);
+void cpu_print_online(struct cpu *c);
 int cpu_reclaim(struct cpu *c, uint64_t deadline);
 void bringup_stop(struct machine *m);
 int bringup_pause(struct machine *m);

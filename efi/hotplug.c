@@ -102,6 +102,7 @@ cpu_hotadd(struct machine *m, struct cpu *c, uint32_t index)
 		give_back(m, c);
 		return r;
 	}
+	cpu_print_online(c);
 	con_explain("mp %u ran the core's per-processor initialisation "
 		    "(KiInitializeDynamicProcessor) as NT index %u and said "
 		    "online; it now polls its mailbox.", c->mp, index);

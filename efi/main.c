@@ -12,6 +12,7 @@
 #include "hal.h"
 #include "opt.h"
 #include "str.h"
+#include "x86.h"
 
 #define VERSION "0.2"
 #define MAX_BAD 32		/* bad options remembered until tracing is set */
@@ -137,6 +138,8 @@ efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	con_printf("hotadd %s: processor hot-add simulator\n", VERSION);
 	parse_options();
 	clock_init();
+	if (!opts.spin)
+		apic_tick_init(clock_cycles(1));
 	mp_discover(&machine, opts.no_mp);
 	if (opts.check)
 		check_run(&machine);

@@ -51,6 +51,8 @@ static const struct opt opts[] = {
 	  "self-check the firmware's MP Services before bring-up" },
 	{ "--bench", FLAG, F(bench), 0, 0,
 	  "time bring-up against the firmware's StartupAllAPs" },
+	{ "--spin", FLAG, F(spin), 0, 0,
+	  "idle APs spin instead of sleeping between timer ticks" },
 	{ "--no-mp", FLAG, F(no_mp), 0, 0,
 	  "ignore MP Services and run with the BSP alone" },
 	{ "--help", FLAG, F(help), 0, 0, "print this help" },

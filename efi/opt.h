@@ -26,6 +26,7 @@ struct options {
 	uint8_t no_mp;			/* ignore MP Services */
 	uint8_t check;			/* self-check MP Services first */
 	uint8_t bench;			/* time bring-up against StartupAllAPs */
+	uint8_t spin;			/* idle APs spin, no timer tick */
 	uint8_t help;
 };
 

@@ -5,6 +5,8 @@ default rel
 section .text
 
 global cpu_rdtsc, cpu_pause, cpu_cpuid, cpu_apic_id
+global cpu_rdmsr, cpu_wrmsr, cpu_sidt, cpu_lidt, cpu_cs, cpu_wait_interrupt
+global cpu_take_pending
 
 ; uint64_t cpu_rdtsc(void)
 cpu_rdtsc:
@@ -55,6 +57,53 @@ cpu_apic_id:
 	shr	ebx, 24
 	mov	eax, ebx
 	pop	rbx
+	ret
+
+; uint64_t cpu_rdmsr(uint32_t msr)
+cpu_rdmsr:
+	mov	ecx, edi
+	rdmsr
+	shl	rdx, 32
+	or	rax, rdx
+	ret
+
+; void cpu_wrmsr(uint32_t msr, uint64_t value)
+cpu_wrmsr:
+	mov	ecx, edi
+	mov	eax, esi
+	mov	rdx, rsi
+	shr	rdx, 32
+	wrmsr
+	ret
+
+; void cpu_sidt(void *desc), void cpu_lidt(const void *desc): 10 bytes
+cpu_sidt:
+	sidt	[rdi]
+	ret
+cpu_lidt:
+	lidt	[rdi]
+	ret
+
+; uint16_t cpu_cs(void): the code segment selector now in use
+cpu_cs:
+	mov	ax, cs
+	ret
+
+; void cpu_wait_interrupt(void): sleep until an interrupt. STI takes
+; effect after the next instruction, so no interrupt slips in between
+; and is missed before HLT; interrupts are off again on return.
+cpu_wait_interrupt:
+	sti
+	hlt
+	cli
+	ret
+
+; void cpu_take_pending(void): let an interrupt already pending be taken
+; (STI's shadow covers the NOP), then turn interrupts off again.
+cpu_take_pending:
+	sti
+	nop
+	cli
 	ret
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -1,0 +1,137 @@
+/*
+ * apic.c: a local-APIC timer tick, so an idle AP sleeps in HLT instead of
+ * spinning. A spinning AP costs a whole core; under emulation it also
+ * starves the other virtual processors, the BSP included. The AP loop
+ * (efi/ap.c) wakes at each tick, polls its mailbox and sleeps again.
+ *
+ * The AP runs on a copy of the firmware's IDT with one gate added, so
+ * exceptions still reach the firmware's handlers; the firmware's IDT is
+ * back in place before the AP returns to it. Registers and bits: Intel
+ * SDM Vol. 3A, chapter 11 (APIC), 11.5.4 (the APIC timer).
+ */
+#include <stddef.h>
+#include "x86.h"
+
+#define MSR_APIC_BASE	0x1b
+#define BASE_X2APIC	(1u << 10)
+#define BASE_ENABLED	(1u << 11)
+#define TICK_VECTOR	0xf1	/* unused by the firmware's APs */
+
+/* Register offsets in the xAPIC page; the x2APIC MSR is 0x800 + off/16. */
+#define LVT_TIMER	0x320
+#define TIMER_INITIAL	0x380
+#define TIMER_CURRENT	0x390
+#define TIMER_DIVIDE	0x3e0
+#define DIVIDE_BY_16	0x3
+#define LVT_MASKED	(1u << 16)
+#define LVT_PERIODIC	(1u << 17)
+
+uint8_t apic_x2;
+volatile uint32_t *apic_mmio;
+
+static uint8_t idt[256 * 16] __attribute__((aligned(16)));
+static struct idtr tick_idtr;
+static uint64_t tsc_per_tick;	/* one tick: a millisecond */
+static uint32_t count_per_tick;	/* timer counts in it, found once */
+static int ready;
+
+static uint32_t
+rd(uint32_t reg)
+{
+	return apic_x2 ? (uint32_t)cpu_rdmsr(0x800 + reg / 16)
+		       : apic_mmio[reg / 4];
+}
+
+static void
+wr(uint32_t reg, uint32_t v)
+{
+	if (apic_x2)
+		cpu_wrmsr(0x800 + reg / 16, v);
+	else
+		apic_mmio[reg / 4] = v;
+}
+
+/* A 64-bit interrupt gate: present, ring 0, type 0xE, no IST. */
+static void
+set_gate(uint8_t *g, uint64_t handler, uint16_t cs)
+{
+	g[0] = (uint8_t)handler, g[1] = (uint8_t)(handler >> 8);
+	g[2] = (uint8_t)cs, g[3] = (uint8_t)(cs >> 8);
+	g[4] = 0, g[5] = 0x8e;
+	g[6] = (uint8_t)(handler >> 16), g[7] = (uint8_t)(handler >> 24);
+	g[8] = (uint8_t)(handler >> 32), g[9] = (uint8_t)(handler >> 40);
+	g[10] = (uint8_t)(handler >> 48), g[11] = (uint8_t)(handler >> 56);
+	g[12] = g[13] = g[14] = g[15] = 0;
+}
+
+/* On the BSP, once: the IDT copy. The APs share the BSP's APIC mode. */
+int
+apic_tick_init(uint64_t tsc_per_ms)
+{
+	uint64_t base = cpu_rdmsr(MSR_APIC_BASE);
+	struct idtr fw;
+	size_t n;
+
+	if (!(base & BASE_ENABLED))
+		return 0;
+	apic_x2 = (base & BASE_X2APIC) != 0;
+	apic_mmio = (volatile uint32_t *)(uintptr_t)(base & 0xffffff000ull);
+	cpu_sidt(&fw);
+	n = (size_t)fw.limit + 1 < sizeof idt ? (size_t)fw.limit + 1
+					      : sizeof idt;
+	__builtin_memcpy(idt, (const void *)fw.base, n);
+	set_gate(&idt[TICK_VECTOR * 16], (uint64_t)apic_tick_handler,
+		 cpu_cs());
+	tick_idtr.limit = sizeof idt - 1;
+	tick_idtr.base = (uint64_t)idt;
+	tsc_per_tick = tsc_per_ms;
+	ready = 1;
+	return 1;
+}
+
+/* The timer's rate is not architectural: count it against the TSC. */
+static uint32_t
+calibrate(void)
+{
+	uint64_t t0;
+
+	wr(LVT_TIMER, LVT_MASKED | TICK_VECTOR);
+	wr(TIMER_INITIAL, 0xffffffffu);
+	t0 = cpu_rdtsc();
+	while (cpu_rdtsc() - t0 < tsc_per_tick)
+		cpu_pause();
+	return 0xffffffffu - rd(TIMER_CURRENT);
+}
+
+/* On an AP: tick once a millisecond. 0 if there is no APIC to use. */
+int
+apic_tick_start(struct idtr *saved)
+{
+	uint32_t n;
+
+	if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE))
+		return 0;
+	wr(TIMER_DIVIDE, DIVIDE_BY_16);
+	n = __atomic_load_n(&count_per_tick, __ATOMIC_RELAXED);
+	if (n == 0) {
+		n = calibrate();
+		if (n == 0)
+			return 0;
+		__atomic_store_n(&count_per_tick, n, __ATOMIC_RELAXED);
+	}
+	cpu_sidt(saved);
+	cpu_lidt(&tick_idtr);
+	wr(LVT_TIMER, LVT_PERIODIC | TICK_VECTOR);
+	wr(TIMER_INITIAL, n);
+	return 1;
+}
+
+/* Stop the tick, take one already pending, give the firmware its IDT. */
+void
+apic_tick_stop(const struct idtr *saved)
+{
+	wr(LVT_TIMER, LVT_MASKED | TICK_VECTOR);
+	wr(TIMER_INITIAL, 0);
+	cpu_take_pending();
+	cpu_lidt(saved);
+}
