@@ -97,6 +97,7 @@ cmd_sleep(int argc, char **argv)
 	}
 	while (ms--) {
 		hal_ap_idle();		/* the BSP works while it waits */
+		con_drain();
 		mp_stall(1000);
 	}
 	return CMD_OK;

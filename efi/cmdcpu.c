@@ -6,6 +6,7 @@
 #include "con.h"
 #include "cpu.h"
 #include "str.h"
+#include "trace.h"
 
 /* "next" (the first held processor) or an MP number that is held. */
 static struct cpu *
@@ -58,6 +59,7 @@ add_one(struct cpu *c)
 		    "dynamic-processor lock, so no driver can register "
 		    "meanwhile; the processor will be NT index %u, the "
 		    "active count.", c->mp, n);
+	trace_adding = 1;
 	return NT_SUCCESS(KeStartDynamicProcessor(c->mp)) ? CMD_OK : CMD_ERROR;
 }
 
@@ -156,6 +158,7 @@ int
 cmd_stats(int argc, char **argv)
 {
 	struct cpu *c;
+	uint64_t loops;
 	uint32_t n;
 
 	(void)argc, (void)argv;
@@ -164,9 +167,10 @@ cmd_stats(int argc, char **argv)
 		c = &machine.cpu[n];
 		if (c->state != CPU_ONLINE)
 			continue;
-		con_printf("%4u %4u  %lu\n", c->index, c->mp, c->loops);
+		loops = c->loops;	/* the AP keeps counting */
+		con_printf("%4u %4u  %lu\n", c->index, c->mp, loops);
 		con_trace("stats nt=%u mp=%u loops=%lu", c->index, c->mp,
-			  c->loops);
+			  loops);
 	}
 	cmd_driver_stats();
 	con_printf("core pool: %d blocks outstanding\n", ke_pool_blocks());

@@ -17,16 +17,74 @@ con_init(void)
 	out = ST->ConOut;
 }
 
-/* ASCII to UCS-2 in chunks; "\n" becomes "\r\n" as a terminal needs.
- * The transcript keeps the text as it was. */
+/*
+ * Text printed on an AP (a driver's DbgPrint in a workload, a verifier
+ * report from an IPI worker) cannot go to the firmware from there: it
+ * waits in this ring until the BSP prints next or drains it while idle.
+ */
+#define RING 32
+static char ring[RING][160];
+static unsigned ring_head, ring_tail, ring_lost;	/* under ring_lock */
+static int ring_lock;
+
+static void
+ring_put(const char *s)
+{
+	while (__atomic_exchange_n(&ring_lock, 1, __ATOMIC_ACQUIRE))
+		;
+	if (ring_head - ring_tail < RING)
+		str_copy(ring[ring_head++ % RING], s, sizeof ring[0]);
+	else
+		ring_lost++;
+	__atomic_store_n(&ring_lock, 0, __ATOMIC_RELEASE);
+}
+
+static void write_text(const char *s);
+
+void
+con_drain(void)
+{
+	char line[sizeof ring[0]];
+	unsigned lost;
+
+	for (;;) {
+		while (__atomic_exchange_n(&ring_lock, 1, __ATOMIC_ACQUIRE))
+			;
+		lost = ring_lost;
+		ring_lost = 0;
+		if (ring_tail == ring_head) {
+			__atomic_store_n(&ring_lock, 0, __ATOMIC_RELEASE);
+			break;
+		}
+		str_copy(line, ring[ring_tail++ % RING], sizeof line);
+		__atomic_store_n(&ring_lock, 0, __ATOMIC_RELEASE);
+		write_text(line);
+	}
+	if (lost)
+		con_printf("(%u lines printed on APs were lost)\n", lost);
+}
+
 void
 con_write(const char *s)
+{
+	if (con_muted)
+		return;
+	if (!uefi_on_bsp()) {
+		ring_put(s);
+		return;
+	}
+	con_drain();
+	write_text(s);
+}
+
+/* ASCII to UCS-2 in chunks; "\n" becomes "\r\n" as a terminal needs.
+ * The transcript keeps the text as it was. */
+static void
+write_text(const char *s)
 {
 	CHAR16 buf[128];
 	unsigned n = 0;
 
-	if (con_muted)
-		return;
 	log_append(s);
 	for (; *s; s++) {
 		if (*s == '\n')

@@ -16,7 +16,8 @@ extern int con_quiet;		/* no human line per notification */
 extern int con_muted;		/* print nothing at all (bench.c) */
 
 void con_init(void);
-void con_write(const char *s);
+void con_write(const char *s);	/* on an AP: queued for the BSP */
+void con_drain(void);		/* BSP: print what the APs queued */
 void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* One machine-readable line ("@" is prepended), only when tracing. */
 void con_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

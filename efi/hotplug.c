@@ -66,12 +66,15 @@ launch(struct machine *m, struct cpu *c)
 			  c->mp, s);
 		return HOTADD_ERROR;
 	}
-	con_explain("StartupThisAP(%u, non-blocking): the firmware sends the "
-		    "processor INIT-SIPI-SIPI; it wakes in real mode, switches "
-		    "to long mode on a firmware stack and calls the "
-		    "simulator's AP entry.", c->mp);
-	s = c->fault == FAULT_ERROR ? 0x8000000000000007ul /* DEVICE_ERROR */
-				    : mp_start(m, c);
+	if (c->fault == FAULT_ERROR) {
+		s = 0x8000000000000007ul;	/* EFI_DEVICE_ERROR */
+	} else {
+		con_explain("StartupThisAP(%u, non-blocking): the firmware "
+			    "sends the processor INIT-SIPI-SIPI; it wakes in "
+			    "real mode, switches to long mode on a firmware "
+			    "stack and calls the simulator's AP entry.", c->mp);
+		s = mp_start(m, c);
+	}
 	if (s) {
 		con_error("StartupThisAP(%u) failed (status %lx)%s", c->mp, s,
 			  c->fault == FAULT_ERROR ? " [injected]" : "");
@@ -95,7 +98,8 @@ cpu_hotadd(struct machine *m, struct cpu *c, uint32_t index)
 		c->state = CPU_STARTING;
 		while (cpu_settle(c))
 			cpu_pause();
-		r = c->state == CPU_ONLINE ? HOTADD_OK : HOTADD_TIMEOUT;
+		r = c->state == CPU_ONLINE ? HOTADD_OK :
+		    c->report == AP_BAD_APIC ? HOTADD_ERROR : HOTADD_TIMEOUT;
 	}
 	c->fault = FAULT_NONE;
 	if (r != HOTADD_OK) {

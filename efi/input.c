@@ -29,6 +29,7 @@ con_readline(const char *prompt, char *buf, size_t n)
 		if (uefi_call_wrapper(in->ReadKeyStroke, 2, in, &key) !=
 		    EFI_SUCCESS) {
 			hal_ap_idle();
+			con_drain();
 			uefi_call_wrapper(BS->Stall, 1, 1000);
 			continue;
 		}

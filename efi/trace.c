@@ -12,7 +12,8 @@ static const char *const state_names[] = {
 	[KeProcessorAddFailureNotify] = "failure",
 };
 
-static int last_state = -1;
+static int last_state = -1;	/* of the pass being narrated */
+int trace_adding;		/* between add_one and sink->added */
 
 static const char *
 state_name(KE_PROCESSOR_CHANGE_NOTIFY_STATE s)
@@ -29,6 +30,7 @@ name(struct ke_driver *d)
 static VOID
 registered(struct ke_driver *d, ULONG flags, PVOID handle)
 {
+	last_state = -1;
 	con_printf("%s registered for processor changes (flags %u): %s\n",
 		   name(d), flags, handle ? "ok" : "refused, NULL handle");
 	if (handle)
@@ -44,7 +46,10 @@ deregistered(struct ke_driver *d)
 	con_trace("deregister drv=%s", name(d));
 }
 
-/* Narrate the passes of an add: say so when a new pass begins. */
+/*
+ * Narrate the passes of an add, a sentence when a new pass begins; a
+ * registration's ADD_EXISTING replay gets one sentence of its own.
+ */
 static VOID
 explain_pass(const KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT *ctx)
 {
@@ -54,11 +59,19 @@ explain_pass(const KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT *ctx)
 		"by setting *OperationStatus to an error.",
 		"Complete pass: processor %u has joined the active set; "
 		"each callback hears it is ready to use.",
-		"Failure pass: processor %u will not be added; each callback "
-		"(the one that vetoed too) hears it, with the final status.",
+		"Failure pass: processor %u will not be added; each callback, "
+		"in the same order, hears it with the final status (a veto's "
+		"code, or why the start failed).",
 	};
 
-	if ((int)ctx->State != last_state && (unsigned)ctx->State < 3)
+	if ((int)ctx->State == last_state || (unsigned)ctx->State > 2)
+		return;
+	if (!trace_adding && last_state == -1)
+		con_explain("ADD_EXISTING replay: the new registration hears "
+			    "each active processor as if it were being added, "
+			    "every Start first, then every Complete (or, after "
+			    "a veto, Failure for those before it).");
+	else if (trace_adding)
 		con_explain(pass[ctx->State], ctx->NtNumber);
 	last_state = (int)ctx->State;
 }
@@ -99,6 +112,7 @@ static VOID
 added(ULONG slot, ULONG index, NTSTATUS status, ULONG active)
 {
 	last_state = -1;
+	trace_adding = 0;
 	con_printf("add mp %u as nt %u: %s (status 0x%08x), %u active\n",
 		   slot, index, NT_SUCCESS(status) ? "added" : "FAILED",
 		   (unsigned)status, active);

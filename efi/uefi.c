@@ -53,19 +53,55 @@ uefi_free(void *p)
 /*
  * The core's pool. Boot services belong to the BSP: a driver that
  * allocates from an AP (in an IPI worker or a workload) gets NULL, as it
- * would get a bugcheck for allocating at IPI level on Windows.
+ * would get a bugcheck for allocating at IPI level on Windows; a block
+ * freed on an AP is handed to the BSP to free.
  */
+int
+uefi_on_bsp(void)
+{
+	return cpu_apic_id() == bsp_apic;
+}
+
+/* Blocks freed on an AP wait here (linked through their first word)
+ * until the BSP next touches the pool. */
+static void *deferred;
+
+static void
+free_deferred(void)
+{
+	void *p = __atomic_exchange_n(&deferred, NULL, __ATOMIC_ACQUIRE);
+	void *next;
+
+	for (; p; p = next) {
+		next = *(void **)p;
+		uefi_free(p);
+	}
+}
+
 void *
 pool_alloc(size_t bytes)
 {
-	return cpu_apic_id() == bsp_apic ? uefi_alloc(bytes) : NULL;
+	if (!uefi_on_bsp())
+		return NULL;
+	free_deferred();
+	return uefi_alloc(bytes);
 }
 
 void
 pool_free(void *p)
 {
-	if (cpu_apic_id() == bsp_apic)
+	if (p == NULL)
+		return;
+	if (uefi_on_bsp()) {
+		free_deferred();
 		uefi_free(p);
+		return;
+	}
+	*(void **)p = __atomic_load_n(&deferred, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(&deferred, (void **)p, p, 1,
+					    __ATOMIC_RELEASE,
+					    __ATOMIC_RELAXED))
+		;
 }
 
 EFI_LOADED_IMAGE *

@@ -14,6 +14,7 @@ extern EFI_RUNTIME_SERVICES *RT;
 extern EFI_HANDLE uefi_image;
 
 void uefi_init(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
+int uefi_on_bsp(void);
 /* Boot-services pool (EfiLoaderData); NULL when exhausted. */
 void *uefi_alloc(UINTN bytes);
 void *uefi_zalloc(UINTN bytes);

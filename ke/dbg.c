@@ -22,7 +22,7 @@ ULONG vDbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format,
 	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
 		text[--n] = 0;
 	if (ki.sink && ki.sink->dbg)
-		ki.sink->dbg(ke_current_driver(), text);
+		ki.sink->dbg(ki_print_driver(), text);
 	return STATUS_SUCCESS;
 }
 

@@ -232,3 +232,15 @@ VOID ke_driver_stats(struct ke_driver *d)
 	d->stats(d->stats_context);
 	ki_leave(prev);
 }
+
+/* Who a DbgPrint is from: on a processor inside a workload, the
+ * workload's driver (the current driver is the BSP's). */
+struct ke_driver *ki_print_driver(VOID)
+{
+	ULONG me = ki.be ? ki.be->current() : INVALID_PROCESSOR_INDEX, s;
+
+	if (me < KI_LOAD(&ki.active) && (s = __atomic_load_n(&ki.running[me],
+							      SC)))
+		return __atomic_load_n(&slots[s - 1].owner, SC);
+	return ke_current_driver();
+}

@@ -89,6 +89,7 @@ VOID ki_pc_init(VOID);
 
 /* hotadd.c: no workload survives ke_init. */
 VOID ki_workloads_init(VOID);
+struct ke_driver *ki_print_driver(VOID);
 extern PCALLBACK_OBJECT ki_procadd;
 
 /* verifier.c: the checks after one processor-change callback; before

@@ -185,21 +185,20 @@ PVOID KeRegisterProcessorChangeCallback(PPROCESSOR_CALLBACK_FUNCTION
 					PVOID CallbackContext, ULONG Flags)
 {
 	struct ke_driver *d = ke_current_driver();
-	PVOID h;
+	PVOID h = NULL;
 
 	if (ki_lock_is_mine()) {
 		ki_violation(d, "reg-in-callback",
 			     "registration from inside a processor-change "
 			     "callback refused (Windows deadlocks)");
-		return NULL;
+	} else if (CallbackFunction) {
+		ki_lock();
+		h = register_locked(CallbackFunction, CallbackContext, Flags);
+		ki_unlock();
 	}
-	if (!CallbackFunction)
-		return NULL;
-	ki_lock();
-	h = register_locked(CallbackFunction, CallbackContext, Flags);
-	if (ki.sink && ki.sink->registered)	/* NULL too: a refusal */
+	/* Every return is reported, a refusal (NULL) too. */
+	if (ki.sink && ki.sink->registered)
 		ki.sink->registered(d, Flags, h);
-	ki_unlock();
 	return h;
 }
 

@@ -121,6 +121,11 @@ con_write(const char *s)
 }
 
 void
+con_drain(void)
+{
+}
+
+void
 con_printf(const char *fmt, ...)
 {
 	char buf[512];

@@ -167,16 +167,22 @@ drivers"
 }
 
 case_user_driver() {
-	make -s B=build/userdrv DRIVERS=tests/qemu/userdrv.c build/userdrv/hotadd.efi >/dev/null ||
+	make -s B=build/userdrv DRIVERS="tests/qemu/userdrv.c tests/qemu/apprint.c" \
+		build/userdrv/hotadd.efi >/dev/null ||
 		{ fail "make DRIVERS=tests/qemu/userdrv.c failed"; return; }
 	EFI=build/userdrv/hotadd.efi boot user_driver 4 "--trace --batch --hold 1
 drivers
 load userdrv
 add next
-unload userdrv"
-	expect '^available:.* userdrv'
+unload userdrv
+load apprint
+sleep 200
+unload apprint"
+	expect '^available:.* userdrv apprint'
 	expect '^@register drv=userdrv flags=1 handle=0x[0-9a-f]+$'
 	expect "^@dbg drv=userdrv processor 3 is ready$"
 	expect "^@add mp=3 nt=3 status=$OK active=4$"
+	# DbgPrint on every processor, APs included, reaches the console
+	expect_count 4 '^\[apprint\] workload ran on processor [0-3]$'
 	expect_none '^@verifier'
 }
