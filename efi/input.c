@@ -35,7 +35,9 @@ con_readline(const char *prompt, char *buf, size_t n)
 		}
 		if (key.UnicodeChar == '\r' || key.UnicodeChar == '\n')
 			break;
-		if ((key.UnicodeChar == 8 || key.UnicodeChar == 127) && len) {
+		/* A terminal's DEL arrives as the Delete key. */
+		if ((key.UnicodeChar == 8 || key.UnicodeChar == 127 ||
+		     key.ScanCode == SCAN_DELETE) && len) {
 			len--;
 			echo("\b \b");
 		} else if (key.UnicodeChar == 21) {
