@@ -186,3 +186,27 @@ unload apprint"
 	expect_count 4 '^\[apprint\] workload ran on processor [0-3]$'
 	expect_none '^@verifier'
 }
+
+case_script_file() {
+	script=$Q/demo.txt
+	{
+		echo '# a comment line'
+		echo 'load log'
+		echo "echo $(printf '%600s' '' | tr ' ' x)"
+		echo 'add next; echo from the script'
+		echo 'missing-command'
+	} > $script
+	FILES=$script boot script_file 4 "--trace --batch --hold 1 --script /EFI/hotadd/demo.txt --script-not-there
+--run 'echo after the script'"
+	rm -f $script
+	expect '^@error bad option: unknown option .--script-not-there.$'
+	expect_order "^@add mp=3 nt=3 status=$OK active=4$" '^from the script$' \
+		"^@error unknown command 'missing-command'" '^after the script$'
+	expect '^@error /EFI/hotadd/demo.txt: a line is too long \(more than 511 characters\): skipped$'
+	expect_count 3 '^@error '
+}
+
+case_script_missing() {
+	boot script_missing 2 "--trace --batch --script nothere.txt"
+	expect '^@error --script: cannot read nothere.txt from the boot volume$'
+}

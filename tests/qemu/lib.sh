@@ -13,13 +13,15 @@ mkdir -p $Q
 # boot NAME SMP "CONFIG" [--usb] : boot $EFI (default build/hotadd.efi)
 # with CONFIG as its config file (option lines and command lines); the
 # serial console goes to $Q/NAME.log. Other arguments go to tools/qemu.
-# With KEEP=1 the disk stays, as $IMG, for the case to read back.
+# With KEEP=1 the disk stays, as $IMG, for the case to read back; FILES
+# are copied to \EFI\hotadd\ on it.
 boot() {
 	name=$1 smp=$2 opts=$3
 	shift 3
 	LOG=$Q/$name.log
 	IMG=$Q/$name.img
-	tools/mkimg $Q/$name.img "${EFI:-build/hotadd.efi}" "$opts" ||
+	tools/mkimg $Q/$name.img "${EFI:-build/hotadd.efi}" "$opts" "" \
+		${FILES:-} ||
 		{ fail "could not build the boot disk"; return; }
 	tools/qemu --smp "$smp" --disk $Q/$name.img --timeout $BOOT_TIMEOUT \
 		--log $LOG.raw "$@" </dev/null
