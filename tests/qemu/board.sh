@@ -6,14 +6,20 @@ mread() {
 	mtype -i "$IMG@@1M" "::$1" 2>/dev/null | tr -d '\r'
 }
 
+# The image `make image` writes, booted as a USB stick; the log read back.
 case_usb_stick_log() {
-	KEEP=1 boot usb_log 4 "--trace --batch --hold 2
-load log
-add next" --usb
+	LOG=$Q/usb_log.log
+	IMG=build/usbimg/hotadd.img
+	make -s image B=build/usbimg HOLD=2 ARGS="--trace --batch" \
+		DEMO="load log; add next" >/dev/null ||
+		{ fail "make image failed"; return; }
+	tools/qemu --smp 4 --disk $IMG --usb --timeout $BOOT_TIMEOUT \
+		--log $LOG.raw </dev/null || fail "QEMU exited with $?"
+	tr -d '\r' < $LOG.raw | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' > $LOG
+	expect '^@exit status=0x00000000$'
 	expect '^transcript saved to \\EFI\\hotadd\\hotadd.log \([0-9]+ bytes\)$'
 	saved=$Q/usb_log.saved
 	mread /EFI/hotadd/hotadd.log > $saved
-	rm -f $IMG
 	grep -q '^@ready active=2 held=2 max=4$' $saved &&
 		grep -q '^@add mp=2 nt=2 status=0x00000000 active=3$' $saved &&
 		grep -q '^@exit status=0x00000000$' $saved ||
