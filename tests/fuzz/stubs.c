@@ -254,59 +254,22 @@ called(const char *name, int min, int max, int argc, char **argv)
 	return CMD_OK;
 }
 
-int
-cmd_cpus(int argc, char **argv)
-{
-	return called("cpus", 0, 0, argc, argv);
-}
+/* Each command stub checks its words and logs the call. */
+#define STUB(name, min, max)					\
+	int cmd_##name(int argc, char **argv)			\
+	{							\
+		return called(#name, min, max, argc, argv);	\
+	}
 
-int
-cmd_add(int argc, char **argv)
-{
-	return called("add", 1, 1, argc, argv);
-}
-
-int
-cmd_fault(int argc, char **argv)
-{
-	return called("fault", 2, 2, argc, argv);
-}
-
-int
-cmd_ipi(int argc, char **argv)
-{
-	return called("ipi", 0, 0, argc, argv);
-}
-
-int
-cmd_stats(int argc, char **argv)
-{
-	return called("stats", 0, 0, argc, argv);
-}
-
-int
-cmd_unload(int argc, char **argv)
-{
-	return called("unload", 1, 1, argc, argv);
-}
-
-int
-cmd_drivers(int argc, char **argv)
-{
-	return called("drivers", 0, 0, argc, argv);
-}
-
-int
-cmd_bench(int argc, char **argv)
-{
-	return called("bench", 0, 0, argc, argv);
-}
-
-int
-cmd_load(int argc, char **argv)
-{
-	return called("load", 1, CMD_ARGS - 1, argc, argv);
-}
+STUB(cpus, 0, 0)
+STUB(add, 1, 1)
+STUB(fault, 2, 2)
+STUB(ipi, 0, 0)
+STUB(stats, 0, 0)
+STUB(unload, 1, 1)
+STUB(drivers, 0, 0)
+STUB(bench, 0, 0)
+STUB(load, 1, CMD_ARGS - 1)
 
 /* Not called by cmd.c; here so the link never depends on that. */
 void
