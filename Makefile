@@ -22,6 +22,11 @@ NASM    := nasm
 EFIINC  := /usr/include/efi
 EFILIB  := /usr/lib
 
+# The simulator's own folders: what talks to the firmware (fw), what
+# drives the processors (cpu), what serves the user (shell).
+EFI_DIRS := efi/fw efi/cpu efi/shell
+EFI_INCS := $(EFI_DIRS:%=-I%)
+
 # Freestanding, position independent, MS-ABI-aware code for the firmware.
 # -mgeneral-regs-only: no SSE state to keep across firmware and AP entry.
 EFI_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g \
@@ -29,7 +34,7 @@ EFI_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g \
 	-fshort-wchar -mno-red-zone -mgeneral-regs-only \
 	-DGNU_EFI_USE_MS_ABI -DGNU_EFI_USE_EXTERNAL_STDARG \
 	-nostdinc -isystem $(shell $(CC) -print-file-name=include) \
-	-Iinclude -Ike -Iefi -Iarch/x86 -I$(B)/gen \
+	-Iinclude -Ike $(EFI_INCS) -Iarch/x86 -I$(B)/gen \
 	-I$(EFIINC) -I$(EFIINC)/x86_64 -I$(EFIINC)/protocol
 
 .DEFAULT_GOAL := all
@@ -39,14 +44,14 @@ include tests/fuzz.mk
 include tests/bench/bench.mk
 
 # Host tests of the simulator's own parsers (plain C, no UEFI types).
-PARSE_SRCS := efi/opt.c efi/list.c efi/tok.c efi/str.c ke/fmt.c
+PARSE_SRCS := efi/shell/opt.c efi/shell/list.c efi/shell/tok.c efi/shell/str.c ke/fmt.c
 PARSE_BIN  := $(B)/host/test_parse
-$(PARSE_BIN): tests/parse/test_parse.c $(PARSE_SRCS) $(wildcard efi/*.h) | deps-test
+$(PARSE_BIN): tests/parse/test_parse.c $(PARSE_SRCS) $(wildcard efi/*/*.h) | deps-test
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -Iefi -Iarch/x86 $(ASAN_FLAGS) -o $@ $(filter %.c,$^) \
+	$(HOST_CC) $(HOST_CFLAGS) $(EFI_INCS) -Iarch/x86 $(ASAN_FLAGS) -o $@ $(filter %.c,$^) \
 		$(HOST_LIBS)
 
-EFI_SRCS := $(wildcard efi/*.c) $(wildcard arch/x86/*.c) $(KE_SRCS)
+EFI_SRCS := $(foreach d,$(EFI_DIRS),$(wildcard $(d)/*.c)) $(wildcard arch/x86/*.c) $(KE_SRCS)
 ASM_SRCS := $(wildcard arch/x86/*.asm)
 DRV_SRCS := $(wildcard drivers/*.c) $(DRIVERS)
 drvname   = $(subst -,_,$(notdir $(basename $(1))))

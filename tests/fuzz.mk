@@ -1,10 +1,10 @@
 # tests/fuzz.mk: libFuzzer targets for the simulator's parsers, built for
 # the host with clang under AddressSanitizer and UndefinedBehaviorSanitizer:
 #
-#   opt   options (efi/opt.c), as config line and as load options
-#   cmd   commands and scripts (efi/cmd.c, the firmware side stubbed)
-#   cfg   the config file: lines (str_line), read as efi/main.c reads it
-#   list  processor lists (efi/list.c)
+#   opt   options (efi/shell/opt.c), as config line and as load options
+#   cmd   commands and scripts (efi/shell/cmd.c, the firmware side stubbed)
+#   cfg   the config file: lines (str_line), read as efi/fw/main.c reads it
+#   list  processor lists (efi/shell/list.c)
 #
 # Included by the top-level Makefile; also usable alone:
 #   make -f tests/fuzz.mk fuzz-build   build FUZZ_BINS
@@ -22,18 +22,18 @@ FUZZ_PKGS := clang libclang-rt-14-dev
 
 FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Iinclude -Ike -Iefi -Iarch/x86 -Itests/fuzz
+	-Iinclude -Ike -Iefi/fw -Iefi/cpu -Iefi/shell -Iarch/x86 -Itests/fuzz
 
 FUZZ_OUT := build/fuzz
 FUZZ_TARGETS := opt cmd cfg list
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_OUT)/fuzz_%)
 
 # What each target links besides its own file and the stubs.
-FUZZ_SRCS_list := efi/list.c efi/str.c ke/fmt.c
-FUZZ_SRCS_opt := efi/opt.c efi/tok.c $(FUZZ_SRCS_list)
-FUZZ_SRCS_cmd := efi/cmd.c efi/tok.c efi/str.c ke/fmt.c
-FUZZ_SRCS_cfg := efi/cmd.c $(FUZZ_SRCS_opt)
-FUZZ_HDRS := $(wildcard efi/*.h ke/*.h include/*.h arch/x86/*.h \
+FUZZ_SRCS_list := efi/shell/list.c efi/shell/str.c ke/fmt.c
+FUZZ_SRCS_opt := efi/shell/opt.c efi/shell/tok.c $(FUZZ_SRCS_list)
+FUZZ_SRCS_cmd := efi/shell/cmd.c efi/shell/tok.c efi/shell/str.c ke/fmt.c
+FUZZ_SRCS_cfg := efi/shell/cmd.c $(FUZZ_SRCS_opt)
+FUZZ_HDRS := $(wildcard efi/*/*.h ke/*.h include/*.h arch/x86/*.h \
 	tests/fuzz/*.h)
 
 # First rule: the default goal when this file is used alone.

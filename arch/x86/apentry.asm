@@ -4,7 +4,7 @@
 ; convention), with a pointer to the processor's struct cpu in rcx. It
 ; records, before any C runs, what the processor says about itself: the
 ; time it arrived, its CPUID signature and its APIC id. Then it hands the
-; same pointer to ap_main (efi/ap.c), also an ms_abi function.
+; same pointer to ap_main (efi/cpu/ap.c), also an ms_abi function.
 
 %include "offsets.inc"
 

@@ -2,7 +2,7 @@
  * apic.c: a local-APIC timer tick, so an idle AP sleeps in HLT instead of
  * spinning. A spinning AP costs a whole core; under emulation it also
  * starves the other virtual processors, the BSP included. The AP loop
- * (efi/ap.c) wakes at each tick, polls its mailbox and sleeps again.
+ * (efi/cpu/ap.c) wakes at each tick, polls its mailbox and sleeps again.
  *
  * The AP runs on a copy of the firmware's IDT with one gate added, so
  * exceptions still reach the firmware's handlers; the firmware's IDT is

@@ -1,8 +1,8 @@
 /*
  * offsets.h: where the AP entry (apentry.asm) stores what it reads about
- * its processor, inside struct cpu (efi/cpu.h). This header is the one
+ * its processor, inside struct cpu (efi/cpu/cpu.h). This header is the one
  * source of truth: the build turns it into offsets.inc for NASM, and
- * efi/cpu.h checks every value against offsetof() at compile time.
+ * efi/cpu/cpu.h checks every value against offsetof() at compile time.
  */
 #ifndef ARCH_X86_OFFSETS_H
 #define ARCH_X86_OFFSETS_H

@@ -1,7 +1,7 @@
 /*
  * fuzz_cfg.c: libFuzzer target for the config file (\EFI\hotadd\hotadd.cfg):
- * any text, split into lines by str_line (efi/str.c), then read as
- * efi/main.c reads it: lines starting with '-' go to opt_parse (but
+ * any text, split into lines by str_line (efi/shell/str.c), then read as
+ * efi/fw/main.c reads it: lines starting with '-' go to opt_parse (but
  * those too long), the others to cmd_text, and then --run. main.c itself
  * needs the firmware, so those steps are repeated here; keep them in
  * step with parse_options() and session().
@@ -81,7 +81,7 @@ bad(void *arg, const char *msg)
 	bad_calls++;
 }
 
-/* parse_options() in efi/main.c, less the load options. */
+/* parse_options() in efi/fw/main.c, less the load options. */
 static void
 options(const char *config, struct options *o)
 {
@@ -104,7 +104,7 @@ options(const char *config, struct options *o)
 	      "--run or --script not terminated");
 }
 
-/* session() in efi/main.c, up to the prompt (--script needs a file). */
+/* session() in efi/fw/main.c, up to the prompt (--script needs a file). */
 static void
 session(const char *config, const struct options *o)
 {

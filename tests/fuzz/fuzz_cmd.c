@@ -1,5 +1,5 @@
 /*
- * fuzz_cmd.c: libFuzzer target for the command parsers of efi/cmd.c:
+ * fuzz_cmd.c: libFuzzer target for the command parsers of efi/shell/cmd.c:
  * cmd_line (commands separated by ';' outside quotes) and cmd_text (the
  * lines of a --script file or of the config file).
  *

@@ -1,5 +1,5 @@
 /*
- * fuzz_list.c: libFuzzer target for processor lists (efi/list.c). The
+ * fuzz_list.c: libFuzzer target for processor lists (efi/shell/list.c). The
  * first two bytes choose the limit (1 to MAX_CPUS), the third the bits
  * already in the map, the rest is the list.
  *

@@ -1,5 +1,5 @@
 /*
- * fuzz_opt.c: libFuzzer target for the option parser (efi/opt.c), given
+ * fuzz_opt.c: libFuzzer target for the option parser (efi/shell/opt.c), given
  * any text as the config file's option line (has_program 0) and as the
  * load options (has_program 1).
  *

@@ -1,5 +1,5 @@
 /*
- * stubs.c: the host stand-ins for everything efi/cmd.c calls outside the
+ * stubs.c: the host stand-ins for everything efi/shell/cmd.c calls outside the
  * parsers (see stubs.h). Nothing here prints: the fuzzer runs millions
  * of inputs, and the checks say all there is to say.
  */

@@ -1,6 +1,6 @@
 /*
  * stubs.h: what the fuzz targets put in place of the firmware under
- * efi/cmd.c: the console, the clock and the commands that drive
+ * efi/shell/cmd.c: the console, the clock and the commands that drive
  * processors and drivers. The command stubs check their arguments and
  * log each call; the console stubs check that every error is one line and
  * log it too. A target can then compare the log with what it expected.

@@ -1,7 +1,7 @@
 /*
  * hal.c: the notification core's backend on real firmware. The core asks
  * for a processor to be started, for a call on every active processor and
- * for the current processor's index; this file answers with hotplug.c,
+ * for the current processor's index; this file answers with start.c,
  * ipi.c and the APIC id, and picks the NTSTATUS for each outcome.
  */
 #include <ke.h>

@@ -1,5 +1,5 @@
 /*
- * hotplug.c: starting a held processor at runtime, the backend half of
+ * start.c: starting a held processor at runtime, the backend half of
  * KeStartDynamicProcessor (DESIGN.md section 2). The processor was
  * disabled in MP Services at boot; it is enabled, started with a
  * non-blocking StartupThisAP of the same AP entry as at boot, and must say

@@ -97,7 +97,7 @@ void bench_bringup(struct machine *m);
 /* check.c: the MP Services self-check; 1 when every check passes. */
 int check_run(struct machine *m);
 
-/* hotplug.c: start a held processor at runtime (the core's backend). */
+/* start.c: start a held processor at runtime (the core's backend). */
 enum { HOTADD_OK, HOTADD_TIMEOUT, HOTADD_ERROR };
 int cpu_hotadd(struct machine *m, struct cpu *c, uint32_t index);
 uint64_t cpu_bare_start(struct machine *m, struct cpu *c);
