@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "clock.h"
 #include "offsets.h"
 
 #define MAX_CPUS 1024		/* processors the simulator can manage */
@@ -108,9 +109,5 @@ void cpus_print(struct machine *m);
 void cpus_count(struct machine *m, uint32_t *active, uint32_t *held);
 const char *cpu_state_name(enum cpu_state s);
 
-/* clock.c: time from the TSC, calibrated against the firmware's Stall. */
-void clock_init(void);
-uint64_t clock_cycles(uint64_t ms);
-uint64_t clock_us(uint64_t cycles);
 
 #endif

@@ -4,6 +4,8 @@
 #include "con.h"
 #include "str.h"
 #include "fmt.h"
+#include "clock.h"
+#include "x86.h"
 
 int con_tracing;
 int con_explaining;
@@ -101,16 +103,25 @@ write_text(const char *s)
 		uefi_call_wrapper(out->OutputString, 2, out, buf);
 }
 
+/*
+ * One line: prefix, the formatted text, then " t=<us>" when stamp is
+ * set (every @ line ends with the time it stands for, in microseconds
+ * since clock_init), then the newline.
+ */
 static void
-vline(const char *prefix, const char *fmt, va_list ap)
+vline(const char *prefix, int stamp, uint64_t tsc, const char *fmt,
+      va_list ap)
 {
 	char buf[512];
-	size_t n;
+	size_t n, room = sizeof buf - 24;	/* " t=" + 20 digits + "\n" */
 
-	str_copy(buf, prefix, sizeof buf);
+	str_copy(buf, prefix, room);
 	n = str_len(buf);
-	ke_vsnprintf(buf + n, sizeof buf - n - 1, fmt, ap);
+	ke_vsnprintf(buf + n, room - n, fmt, ap);
 	n = str_len(buf);
+	if (stamp)
+		n += ke_snprintf(buf + n, sizeof buf - n - 1, " t=%lu",
+				 (unsigned long)clock_at_us(tsc));
 	buf[n] = '\n';
 	buf[n + 1] = 0;
 	con_write(buf);
@@ -131,12 +142,25 @@ con_printf(const char *fmt, ...)
 void
 con_trace(const char *fmt, ...)
 {
+	uint64_t now = cpu_rdtsc();
 	va_list ap;
 
 	if (!con_tracing)
 		return;
 	va_start(ap, fmt);
-	vline("@", fmt, ap);
+	vline("@", 1, now, fmt, ap);
+	va_end(ap);
+}
+
+void
+con_trace_at(uint64_t tsc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!con_tracing)
+		return;
+	va_start(ap, fmt);
+	vline("@", 1, tsc, fmt, ap);
 	va_end(ap);
 }
 
@@ -148,21 +172,22 @@ con_explain(const char *fmt, ...)
 	if (!con_explaining)
 		return;
 	va_start(ap, fmt);
-	vline("  > ", fmt, ap);
+	vline("  > ", 0, 0, fmt, ap);
 	va_end(ap);
 }
 
 void
 con_error(const char *fmt, ...)
 {
+	uint64_t now = cpu_rdtsc();
 	va_list ap;
 
 	va_start(ap, fmt);
-	vline("error: ", fmt, ap);
+	vline("error: ", 0, 0, fmt, ap);
 	va_end(ap);
 	if (con_tracing) {
 		va_start(ap, fmt);
-		vline("@error ", fmt, ap);
+		vline("@error ", 1, now, fmt, ap);
 		va_end(ap);
 	}
 }

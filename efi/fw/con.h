@@ -9,6 +9,7 @@
 #define EFI_CON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 extern int con_tracing;		/* print the @ lines */
 extern int con_explaining;	/* narrate each step of an add */
@@ -19,8 +20,14 @@ void con_init(void);
 void con_write(const char *s);	/* on an AP: queued for the BSP */
 void con_drain(void);		/* BSP: print what the APs queued */
 void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* One machine-readable line ("@" is prepended), only when tracing. */
+/*
+ * One machine-readable line, only when tracing: "@" is prepended and
+ * " t=<us since clock_init>" appended (con_trace: now; con_trace_at: the
+ * moment the TSC value tsc was read, for events an AP recorded).
+ */
 void con_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void con_trace_at(uint64_t tsc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* A sentence of the narration, only with --explain. */
 void con_explain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* One error line, and "@error ..." when tracing. */

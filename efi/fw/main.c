@@ -135,9 +135,9 @@ efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	con_init();
 	/* The firmware's 5-minute watchdog would reset an interactive run. */
 	uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
+	clock_init();		/* before the first @ line: t=0 is here */
 	con_printf("hotadd %s: processor hot-add simulator\n", VERSION);
 	parse_options();
-	clock_init();
 	if (!opts.spin)
 		apic_tick_init(clock_cycles(1));
 	mp_discover(&machine, opts.no_mp);

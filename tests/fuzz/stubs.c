@@ -149,6 +149,19 @@ con_trace(const char *fmt, ...)
 }
 
 void
+con_trace_at(uint64_t tsc, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	(void)tsc;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	check_message("con_trace_at", buf, sizeof buf);
+}
+
+void
 con_explain(const char *fmt, ...)
 {
 	char buf[512];

@@ -15,11 +15,12 @@ case_usb_stick_log() {
 		{ fail "make image failed"; return; }
 	tools/qemu --smp 4 --disk $IMG --usb --timeout $BOOT_TIMEOUT \
 		--log $LOG.raw </dev/null || fail "QEMU exited with $?"
-	tr -d '\r' < $LOG.raw | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' > $LOG
+	clean_log $LOG.raw $LOG
 	expect '^@exit status=0x00000000$'
 	expect '^transcript saved to \\EFI\\hotadd\\hotadd.log \([0-9]+ bytes\)$'
 	saved=$Q/usb_log.saved
-	mread /EFI/hotadd/hotadd.log > $saved
+	mread /EFI/hotadd/hotadd.log > $saved.t
+	sed -E '/^@/s/ t=[0-9]+$//' $saved.t > $saved
 	grep -q '^@ready active=2 held=2 max=4$' $saved &&
 		grep -q '^@add mp=2 nt=2 status=0x00000000 active=3$' $saved &&
 		grep -q '^@exit status=0x00000000$' $saved ||

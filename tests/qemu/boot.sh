@@ -74,3 +74,22 @@ case_no_mp() {
 	expect '^@ready active=1 held=0 max=1$'
 }
 
+
+# Every @ line ends with its time stamp, and the add path's lines, all
+# printed on the BSP as it goes, have stamps that never run backwards.
+case_time_stamps() {
+	boot time_stamps 4 "--trace --batch --hold 1
+load log
+add next"
+	n=$(grep -c '^@' $LOG.t)
+	[ "$n" -gt 10 ] || fail "only $n @ lines"
+	expect_count "$n" '^@'
+	bad=$(grep '^@' $LOG.t | grep -Evc ' t=[0-9]+$')
+	[ "$bad" = 0 ] || fail "$bad @ lines without a trailing t=<us>"
+	grep -E '^@(register|notify|add) ' $LOG.t | sed -E 's/.* t=//' |
+		awk 'NR > 1 && $1 < last { bad = 1 } { last = $1 }
+		     END { exit bad }' || fail "t= runs backwards on the add path"
+	first=$(grep -m1 '^@' $LOG.t | sed -E 's/.* t=//')
+	last=$(grep '^@' $LOG.t | tail -n1 | sed -E 's/.* t=//')
+	[ "$last" -gt "$first" ] || fail "the clock did not move ($first, $last)"
+}

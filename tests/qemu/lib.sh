@@ -5,6 +5,9 @@
 # with `expect`, `expect_count` and `expect_none`. Every boot is bounded by
 # a timeout, and a boot passes only if the simulator itself said it was
 # exiting (its @exit line) and QEMU then powered off.
+#
+# Every @ line ends with " t=<us>" (its time stamp). The cases match the
+# rest of the line: $LOG has the stamps taken off, $LOG.t keeps them.
 
 Q=build/qemu
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-180}
@@ -26,7 +29,7 @@ boot() {
 	tools/qemu --smp "$smp" --disk $Q/$name.img --timeout $BOOT_TIMEOUT \
 		--log $LOG.raw "$@" </dev/null
 	rc=$?
-	tr -d '\r' < $LOG.raw | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' > $LOG
+	clean_log $LOG.raw $LOG
 	rm -f $Q/$name.img.vars $LOG.raw
 	[ "${KEEP:-0}" = 1 ] || rm -f $IMG
 	if [ $rc = 124 ]; then
@@ -35,6 +38,13 @@ boot() {
 		fail "QEMU exited with $rc"
 	fi
 	expect '^@exit status=0x[0-9a-f]{8}$'
+}
+
+# clean_log RAW LOG: the serial output as lines (no CR, no terminal
+# escapes) in LOG.t, and without the @ lines' time stamps in LOG.
+clean_log() {
+	tr -d '\r' < "$1" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' > "$2.t"
+	sed -E '/^@/s/ t=[0-9]+$//' "$2.t" > "$2"
 }
 
 fail() {
@@ -77,7 +87,11 @@ run_case() {
 	FAILED=
 	LOG=/dev/null
 	start=$(date +%s)
-	"case_$1"
+	if command -v "case_$1" >/dev/null 2>&1; then
+		"case_$1"
+	else
+		fail "there is no case named $1"
+	fi
 	t=$(( $(date +%s) - start ))
 	if [ -z "$FAILED" ]; then
 		echo "PASS qemu/$1 (${t}s)"

@@ -35,7 +35,7 @@ case_prompt_line_editing() {
 	rc=$?
 	exec 3>&-
 	rm -f $p.in $p.out $Q/prompt.img $Q/prompt.img.vars
-	tr -d '\r' < $LOG.raw | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' > $LOG
+	clean_log $LOG.raw $LOG
 	[ $rc = 0 ] || fail "QEMU exited with $rc"
 	expect '^@exit status=0x00000000$'
 	expect_none "unknown command 'frob"
