@@ -100,7 +100,9 @@ static inline VOID LogCoreCheckNumber(PLOG_CORE Core,
 		      given.Number);
 }
 
-/* Start, Complete, Failure always carry 0, 0 and an error as Status. */
+/* Start carries 0 as Status, Failure an error, Complete a success code:
+ * the status Start left, 0 unless a callback left an informational one
+ * there (Windows passes it on). */
 static inline VOID LogCoreCheckStatus(PLOG_CORE Core,
 				      PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c)
 {
@@ -109,6 +111,10 @@ static inline VOID LogCoreCheckStatus(PLOG_CORE Core,
 	if (c->State == KeProcessorAddFailureNotify)
 		LogCoreExpect(Core, !NT_SUCCESS(c->Status), "INVARIANT %s "
 			      "nt=%u carries success status 0x%08x\n", name,
+			      c->NtNumber, (ULONG)c->Status);
+	else if (c->State == KeProcessorAddCompleteNotify)
+		LogCoreExpect(Core, NT_SUCCESS(c->Status), "INVARIANT %s "
+			      "nt=%u carries error status 0x%08x\n", name,
 			      c->NtNumber, (ULONG)c->Status);
 	else
 		LogCoreExpect(Core, c->Status == STATUS_SUCCESS, "INVARIANT "

@@ -4,8 +4,9 @@
  * Names, types and values follow the Windows Driver Kit so that driver
  * code written for Windows compiles here unchanged. Only the subset that
  * processor hot-add code uses is provided. Underlying types are fixed
- * width: the same header serves the EFI build (-fshort-wchar) and the
- * host build (4-byte wchar_t), so WCHAR is never wchar_t.
+ * width: WCHAR is uint16_t, never wchar_t, so the header also serves
+ * builds with a 4-byte wchar_t. Drivers are built with -fshort-wchar
+ * (the image and the host tests alike), where L"..." is 16-bit too.
  */
 #ifndef _WDM_H_
 #define _WDM_H_
@@ -25,6 +26,8 @@
 #define NTKERNELAPI
 #define NTSYSAPI
 #define FORCEINLINE static inline
+#define FASTCALL
+#define DECLSPEC_NORETURN __attribute__((noreturn))
 #define _In_
 #define _In_opt_
 #define _In_z_
@@ -52,6 +55,7 @@ typedef void VOID, *PVOID;
 typedef char CHAR, *PCHAR, *PSTR;
 typedef const char *PCSTR;
 typedef uint8_t UCHAR, *PUCHAR, BOOLEAN, *PBOOLEAN, KIRQL, *PKIRQL;
+typedef void *HANDLE, **PHANDLE;
 typedef int16_t SHORT, CSHORT;
 typedef uint16_t USHORT, *PUSHORT, WCHAR, *PWCH, *PWSTR;
 typedef const uint16_t *PCWSTR;
@@ -78,8 +82,14 @@ typedef ULONG_PTR KAFFINITY, *PKAFFINITY;
 #define STATUS_INTERNAL_ERROR		((NTSTATUS)0xC00000E5L)
 #define STATUS_LICENSE_QUOTA_EXCEEDED	((NTSTATUS)0xC0000259L)
 
+/* Interrupt request levels, x64 values. */
 #define PASSIVE_LEVEL 0
+#define LOW_LEVEL 0
+#define APC_LEVEL 1
 #define DISPATCH_LEVEL 2
+#define CLOCK_LEVEL 13
+#define IPI_LEVEL 14
+#define HIGH_LEVEL 15
 
 #define CONTAINING_RECORD(addr, type, field) \
 	((type *)((char *)(addr) - offsetof(type, field)))
@@ -125,6 +135,11 @@ typedef struct _UNICODE_STRING {
 	PWSTR Buffer;
 } UNICODE_STRING, *PUNICODE_STRING;
 typedef const UNICODE_STRING *PCUNICODE_STRING;
+
+/* UNICODE_STRING u = RTL_CONSTANT_STRING(L"..."): L"" literals are 16-bit
+ * wide in every build (-fshort-wchar). */
+#define RTL_CONSTANT_STRING(s) \
+	{ sizeof(s) - sizeof((s)[0]), sizeof(s), (PWSTR)(s) }
 
 NTSYSAPI VOID RtlInitUnicodeString(PUNICODE_STRING Destination,
 				   PCWSTR Source);
@@ -180,7 +195,24 @@ FORCEINLINE PVOID InterlockedCompareExchangePointer(PVOID volatile *d,
 	return c;
 }
 
-/* Spin locks. The simulator has no IRQLs: OldIrql is always PASSIVE_LEVEL. */
+/*
+ * IRQL, per processor. The simulator masks no interrupt by it: it is what
+ * KeGetCurrentIrql reports and what the core checks against.
+ */
+NTKERNELAPI KIRQL KeGetCurrentIrql(VOID);
+NTKERNELAPI KIRQL FASTCALL KfRaiseIrql(KIRQL NewIrql);
+NTKERNELAPI VOID KeLowerIrql(KIRQL NewIrql);
+NTKERNELAPI KIRQL KeRaiseIrqlToDpcLevel(VOID);
+#define KeRaiseIrql(a, b) (*(b) = KfRaiseIrql(a))
+
+/* Stops the machine (the simulator reports it and stops it). */
+DECLSPEC_NORETURN NTKERNELAPI VOID KeBugCheckEx(ULONG BugCheckCode,
+						ULONG_PTR BugCheckParameter1,
+						ULONG_PTR BugCheckParameter2,
+						ULONG_PTR BugCheckParameter3,
+						ULONG_PTR BugCheckParameter4);
+
+/* Spin locks. They do not raise the IRQL yet: OldIrql is PASSIVE_LEVEL. */
 typedef ULONG_PTR KSPIN_LOCK, *PKSPIN_LOCK;
 
 NTKERNELAPI VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock);
@@ -287,7 +319,7 @@ NTKERNELAPI VOID KeDeregisterProcessorChangeCallback(PVOID CallbackHandle);
 
 typedef struct _OBJECT_ATTRIBUTES {
 	ULONG Length;
-	PVOID RootDirectory;
+	HANDLE RootDirectory;
 	PUNICODE_STRING ObjectName;
 	ULONG Attributes;
 	PVOID SecurityDescriptor;
@@ -318,8 +350,10 @@ NTKERNELAPI PVOID ExRegisterCallback(PCALLBACK_OBJECT CallbackObject,
 NTKERNELAPI VOID ExUnregisterCallback(PVOID CallbackRegistration);
 NTKERNELAPI VOID ExNotifyCallback(PVOID CallbackObject, PVOID Argument1,
 				  PVOID Argument2);
-/* Callback objects live as long as the simulator: nothing to release. */
-#define ObDereferenceObject(o) ((VOID)(o))
+/* Returns the references left. Callback objects live as long as the
+ * simulator: dropping one's last reference is reported. */
+NTKERNELAPI LONG_PTR FASTCALL ObfDereferenceObject(PVOID Object);
+#define ObDereferenceObject(o) ObfDereferenceObject(o)
 
 /* Driver objects. Devices and IRPs are opaque: no I/O is simulated. */
 typedef struct _DEVICE_OBJECT DEVICE_OBJECT, *PDEVICE_OBJECT;

@@ -2,8 +2,9 @@
  * add.c: the processor add path, KeStartDynamicProcessor ->
  * backend start (HalStartDynamicProcessor on Windows) ->
  * KiInitializeDynamicProcessor on the new processor -> notifications.
- * The order of events follows DESIGN.md section 3 (observed Windows
- * behaviour (RE), the WDK page of KeRegisterProcessorChangeCallback).
+ * The order of events follows DESIGN.md section 3 and a decompiled
+ * Windows kernel (KeStartDynamicProcessor, KiStartDynamicProcessor,
+ * KiDynamicProcessorAddNotification: observed Windows behaviour (RE)).
  */
 #include "ki.h"
 
@@ -34,54 +35,80 @@ static NTSTATUS start(ULONG slot, ULONG index)
 }
 
 /*
- * Start to everyone (even after a veto; one shared status, first veto
- * wins); the hardware only if nobody vetoed; then the processor joins
- * the active set before Complete, or everyone, the vetoer included,
- * gets Failure with the final status. Same order in every pass.
+ * One broadcast (KiDynamicProcessorAddNotification, RE): a context made
+ * for it alone and a status variable holding STATUS_SUCCESS, passed to
+ * every registration; the status the callbacks leave is returned.
  */
-static NTSTATUS add(ULONG slot, ULONG n)
+static NTSTATUS broadcast(KE_PROCESSOR_CHANGE_NOTIFY_STATE state, ULONG n,
+			  NTSTATUS status)
 {
 	KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c = {
-		.State = KeProcessorAddStartNotify, .NtNumber = n,
+		.State = state, .NtNumber = n, .Status = status,
+		.ProcNumber = ki_number(n),
 	};
-	NTSTATUS st = STATUS_SUCCESS, final;
+	NTSTATUS op = STATUS_SUCCESS;
 
-	ki_number(n, &c.ProcNumber);
-	KI_STORE(&ki.numbered, n + 1);
-	ExNotifyCallback(ki_procadd, &c, &st);
-	if (NT_SUCCESS(st))
-		st = start(slot, n);
-	if (NT_SUCCESS(st)) {
-		ki_activate(n);
-		c.State = KeProcessorAddCompleteNotify;
-		ExNotifyCallback(ki_procadd, &c, &st);
-		return STATUS_SUCCESS;
-	}
-	c.State = KeProcessorAddFailureNotify;
-	c.Status = final = st;
-	ExNotifyCallback(ki_procadd, &c, &st);
-	KI_STORE(&ki.numbered, n);	/* valid through Failure, for cleanup */
-	return final;
+	if (ki.sink && ki.sink->pass)
+		ki.sink->pass(state, n, FALSE, NULL);
+	ExNotifyCallback(ki_procadd, &c, &op);
+	return op;
 }
 
 /*
- * Adds fail before any notification when no present processor is left
- * (STATUS_INVALID_PARAMETER) or the cap is reached
- * (STATUS_LICENSE_QUOTA_EXCEEDED); sink->added is told either way.
+ * Start to everyone (even after a veto); the hardware only if the
+ * status Start left is a success; then the processor joins the active
+ * set before Complete, or everyone, the vetoer included, gets Failure
+ * with the final status. Same order in every pass. Complete carries the
+ * Start status in its context (a success code, 0 unless a callback left
+ * an informational one) and the add returns it, as Windows does.
+ */
+static NTSTATUS add(ULONG slot, ULONG n, PROCESSOR_NUMBER at)
+{
+	NTSTATUS st, started;
+
+	ki_give_number(n, at);
+	st = broadcast(KeProcessorAddStartNotify, n, STATUS_SUCCESS);
+	if (NT_SUCCESS(st) && !NT_SUCCESS(started = start(slot, n)))
+		st = started;
+	if (NT_SUCCESS(st)) {
+		ki_activate(n);
+		broadcast(KeProcessorAddCompleteNotify, n, st);
+		return st;
+	}
+	broadcast(KeProcessorAddFailureNotify, n, st);
+	ki_take_number(n);	/* valid through Failure, for cleanup */
+	return st;
+}
+
+/* The place ke_init gave slot, if it is a processor that can be added:
+ * in the table and not numbered already. */
+static BOOLEAN addable(ULONG slot, PPROCESSOR_NUMBER at)
+{
+	return NT_SUCCESS(ke_slot_number(slot, at)) &&
+	       KI_LOAD(ki_seat(*at)) == INVALID_PROCESSOR_INDEX;
+}
+
+/*
+ * Adds fail before any notification when every processor is active
+ * already or the cap is reached (STATUS_LICENSE_QUOTA_EXCEEDED: what
+ * Windows' KeStartDynamicProcessor returns when the count has reached
+ * the maximum, RE), or when slot is not a processor that can be added
+ * (STATUS_INVALID_PARAMETER). sink->added is told either way.
  */
 NTSTATUS KeStartDynamicProcessor(ULONG slot)
 {
+	PROCESSOR_NUMBER at;
 	NTSTATUS st;
 	ULONG n;
 
 	ki_lock();
 	n = KI_LOAD(&ki.active);
-	if (n >= ki.cfg.max)
-		st = STATUS_INVALID_PARAMETER;
-	else if (n >= ki.cfg.cap)
+	if (n >= ki.cfg.cap)
 		st = STATUS_LICENSE_QUOTA_EXCEEDED;
+	else if (!addable(slot, &at))
+		st = STATUS_INVALID_PARAMETER;
 	else
-		st = add(slot, n);
+		st = add(slot, n, at);
 	if (ki.sink && ki.sink->added)
 		ki.sink->added(slot, n, st, KI_LOAD(&ki.active));
 	ki_unlock();

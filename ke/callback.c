@@ -3,15 +3,21 @@
  * ExRegisterCallback, ExUnregisterCallback, ExNotifyCallback).
  *
  * Windows delivers processor-add notifications through one such object,
- * \Callback\ProcessorAdd; KeRegisterProcessorChangeCallback is a thin
- * wrapper over it (observed Windows behaviour (RE)). Objects are used
- * from one processor at a time; the processor-add one only under the
- * dynamic-processor lock.
+ * \Callback\ProcessorAdd; KeRegisterProcessorChangeCallback and
+ * KeDeregisterProcessorChangeCallback are thin wrappers over it
+ * (observed Windows behaviour (RE)).
+ *
+ * One lock guards every object (cb_enter/cb_leave). A notification
+ * holds it from its first callback to its last, and the processor that
+ * holds it may take it again: a callback may register, unregister or
+ * notify on any object. Another processor waits until the notification
+ * ends (on Windows it waits only while the registration it removes is
+ * running; the difference is a matter of timing no driver can rely on).
  *
  * Handles are not pointers but numbered cookies, so a stale or doubly
  * freed handle is recognised without touching freed memory. A
- * registration removed while its object is notifying is only marked
- * dead; it is unlinked and freed when the last notification ends.
+ * registration removed while a notification runs is only marked dead;
+ * it is unlinked and freed when the outermost notification ends.
  */
 #include "ki.h"
 
@@ -24,8 +30,8 @@ struct _CALLBACK_OBJECT {
 	WCHAR name[NAME_MAX];
 	UNICODE_STRING uname;
 	LIST_ENTRY regs;
-	ULONG busy;			/* notifications in progress */
 	ULONG dead;			/* registrations left to free */
+	LONG refs;			/* ObDereferenceObject counts down */
 	BOOLEAN multiple;
 	BOOLEAN used;
 	ki_pass_fn *pass;		/* NULL: call each function directly */
@@ -33,11 +39,80 @@ struct _CALLBACK_OBJECT {
 
 static struct _CALLBACK_OBJECT objs[NOBJ];
 static ULONG64 last_id;
+static KSPIN_LOCK cb_lock;
+static ULONG cb_owner = KI_NO_OWNER;	/* atomic */
+static ULONG cb_depth;			/* the owner's nesting */
 
 VOID ki_cb_init(VOID)
 {
 	__builtin_memset(objs, 0, sizeof(objs));
 	last_id = 0;
+	KeInitializeSpinLock(&cb_lock);
+	__atomic_store_n(&cb_owner, KI_NO_OWNER, __ATOMIC_RELAXED);
+	cb_depth = 0;
+}
+
+/* The lock, taken again by the processor that holds it. */
+static VOID cb_enter(VOID)
+{
+	ULONG me = ki.be->current();
+	KIRQL irql;
+
+	if (__atomic_load_n(&cb_owner, __ATOMIC_RELAXED) == me) {
+		cb_depth++;
+		return;
+	}
+	KeAcquireSpinLock(&cb_lock, &irql);
+	__atomic_store_n(&cb_owner, me, __ATOMIC_RELAXED);
+	cb_depth = 1;
+}
+
+static VOID reg_free(struct ki_cbreg *r)
+{
+	RemoveEntryList(&r->link);
+	ki_free(r, POOL_TAG);
+}
+
+/* The outermost leave frees what died meanwhile; the lists are walked
+ * only if something did. */
+static VOID free_dead(VOID)
+{
+	PCALLBACK_OBJECT o;
+	PLIST_ENTRY e, next;
+	struct ki_cbreg *r;
+
+	for (o = objs; o < objs + NOBJ; o++) {
+		if (!o->dead)
+			continue;
+		o->dead = 0;
+		for (e = o->regs.Flink; e != &o->regs; e = next) {
+			next = e->Flink;
+			r = CONTAINING_RECORD(e, struct ki_cbreg, link);
+			if (r->dead)
+				reg_free(r);
+		}
+	}
+}
+
+static VOID cb_leave(VOID)
+{
+	if (--cb_depth)
+		return;
+	free_dead();
+	__atomic_store_n(&cb_owner, KI_NO_OWNER, __ATOMIC_RELAXED);
+	KeReleaseSpinLock(&cb_lock, PASSIVE_LEVEL);
+}
+
+/* A notification of the core's own is running: frees wait until it
+ * ends (ki_cb_release). */
+VOID ki_cb_hold(VOID)
+{
+	cb_enter();
+}
+
+VOID ki_cb_release(VOID)
+{
+	cb_leave();
 }
 
 static PCALLBACK_OBJECT obj_new(PCUNICODE_STRING name, BOOLEAN multiple)
@@ -52,6 +127,7 @@ static PCALLBACK_OBJECT obj_new(PCUNICODE_STRING name, BOOLEAN multiple)
 		return NULL;
 	o->used = TRUE;
 	o->multiple = multiple;
+	o->refs = 1;		/* the name space's own reference */
 	InitializeListHead(&o->regs);
 	o->uname.Buffer = o->name;
 	o->uname.MaximumLength = sizeof(o->name);
@@ -86,7 +162,8 @@ PCALLBACK_OBJECT ki_cb_object(PCWSTR name, ki_pass_fn *pass)
 	return o;
 }
 
-/* WDK: opens the named object, creating it if asked and absent. An
+/* WDK: opens the named object, creating it if asked and absent, and
+ * takes a reference the caller drops with ObDereferenceObject. An
  * unnamed object can only be created. */
 NTSTATUS ExCreateCallback(PCALLBACK_OBJECT *CallbackObject,
 			  POBJECT_ATTRIBUTES ObjectAttributes, BOOLEAN Create,
@@ -95,24 +172,46 @@ NTSTATUS ExCreateCallback(PCALLBACK_OBJECT *CallbackObject,
 	PUNICODE_STRING name = ObjectAttributes ?
 			       ObjectAttributes->ObjectName : NULL;
 	PCALLBACK_OBJECT o = NULL;
+	NTSTATUS st = STATUS_SUCCESS;
 
 	if (!CallbackObject)
 		return STATUS_INVALID_PARAMETER;
+	cb_enter();
 	if (name && name->Length)
 		o = obj_find(name);
 	if (!o && !Create)
-		return STATUS_OBJECT_NAME_NOT_FOUND;
-	if (!o)
-		o = obj_new(name, AllowMultipleCallbacks);
-	if (!o)
-		return STATUS_INSUFFICIENT_RESOURCES;
-	*CallbackObject = o;
-	return STATUS_SUCCESS;
+		st = STATUS_OBJECT_NAME_NOT_FOUND;
+	else if (!o && !(o = obj_new(name, AllowMultipleCallbacks)))
+		st = STATUS_INSUFFICIENT_RESOURCES;
+	if (NT_SUCCESS(st)) {
+		o->refs++;
+		*CallbackObject = o;
+	}
+	cb_leave();
+	return st;
 }
 
 static BOOLEAN obj_valid(PCALLBACK_OBJECT o)
 {
 	return o >= objs && o < objs + NOBJ && o->used;
+}
+
+/* WDK: returns the references left. Objects are never deleted here: the
+ * name space keeps one, and dropping that one is a bad dereference. */
+LONG_PTR ObfDereferenceObject(PVOID Object)
+{
+	PCALLBACK_OBJECT o = Object;
+	LONG_PTR left = -1;
+
+	cb_enter();
+	if (obj_valid(o) && o->refs > 1)
+		left = --o->refs;
+	cb_leave();
+	if (left < 0)
+		ki_violation(ke_current_driver(), "ob-bad-deref",
+			     "ObDereferenceObject(%p): no reference of the "
+			     "caller's is left on it", Object);
+	return left < 0 ? 0 : left;
 }
 
 typedef BOOLEAN match_fn(const struct ki_cbreg *r, const void *key);
@@ -159,35 +258,48 @@ static PVOID cookie(ULONG64 id)
 /* Appended at the tail: callbacks run in registration order (WDK:
  * ExNotifyCallback). NULL for a bad object, a second registration on a
  * single-callback object, or no memory. */
+PVOID ki_cb_register(PCALLBACK_OBJECT obj, PCALLBACK_FUNCTION fn, PVOID ctx)
+{
+	struct ki_cbreg *r = NULL;
+
+	cb_enter();
+	if (obj_valid(obj) &&
+	    (obj->multiple || !find_live(match_obj, obj)))
+		r = ki_alloc(NULL, sizeof(*r), POOL_TAG);
+	if (r) {
+		__builtin_memset(r, 0, sizeof(*r));
+		r->obj = obj;
+		r->fn = fn;
+		r->ctx = ctx;
+		r->driver = ke_current_driver();
+		r->id = ++last_id;
+		InsertTailList(&obj->regs, &r->link);
+		if (r->driver)
+			InterlockedIncrement(&r->driver->registrations);
+	}
+	cb_leave();
+	return r ? cookie(r->id) : NULL;
+}
+
+/*
+ * WDK. A NULL function is accepted by Windows, which calls it at the
+ * first notification; here it is reported and refused. A registration
+ * on \Callback\ProcessorAdd from inside one of its callbacks is treated
+ * as KeRegisterProcessorChangeCallback's (procchg.c).
+ */
 PVOID ExRegisterCallback(PCALLBACK_OBJECT CallbackObject,
 			 PCALLBACK_FUNCTION CallbackFunction,
 			 PVOID CallbackContext)
 {
-	struct ki_cbreg *r;
-
-	if (!obj_valid(CallbackObject) || !CallbackFunction)
+	if (!ki_pc_may_register(CallbackObject, CallbackFunction != NULL))
 		return NULL;
-	if (!CallbackObject->multiple &&
-	    find_live(match_obj, CallbackObject))
-		return NULL;
-	r = ki_alloc(NULL, sizeof(*r), POOL_TAG);
-	if (!r)
-		return NULL;
-	r->obj = CallbackObject;
-	r->fn = CallbackFunction;
-	r->ctx = CallbackContext;
-	r->driver = ke_current_driver();
-	r->id = ++last_id;
-	r->dead = FALSE;
-	InsertTailList(&CallbackObject->regs, &r->link);
-	if (r->driver)
-		InterlockedIncrement(&r->driver->registrations);
-	return cookie(r->id);
+	return ki_cb_register(CallbackObject, CallbackFunction,
+			      CallbackContext);
 }
 
 /* The live registration behind a handle, or NULL after reporting why
- * the handle is bad (Windows: undefined behaviour). */
-struct ki_cbreg *ki_cb_reg(PVOID handle)
+ * the handle is bad (Windows: undefined behaviour). Under the lock. */
+static struct ki_cbreg *reg_of(PVOID handle)
 {
 	ULONG_PTR h = (ULONG_PTR)handle;
 	ULONG64 id = h >> 4;
@@ -211,48 +323,54 @@ struct ki_cbreg *ki_cb_reg(PVOID handle)
 	return r;
 }
 
-static VOID reg_free(struct ki_cbreg *r)
+/*
+ * WDK. The registration goes at once: a notification in progress skips
+ * it from here on. Windows waits for a registration that is running to
+ * return, which from inside its own callback is forever: that case is
+ * reported, and the registration goes all the same. Returns the driver
+ * the registration was charged to (NULL for a bad handle).
+ */
+struct ke_driver *ki_cb_unregister(PVOID handle, BOOLEAN *was)
 {
-	RemoveEntryList(&r->link);
-	ki_free(r, POOL_TAG);
-}
-
-/* A pass over an object is running: frees are deferred until it ends. */
-VOID ki_cb_hold(PCALLBACK_OBJECT obj)
-{
-	obj->busy++;
-}
-
-/* Every pass ends here: the list is walked only if something died. */
-VOID ki_cb_release(PCALLBACK_OBJECT obj)
-{
-	PLIST_ENTRY e, next;
 	struct ki_cbreg *r;
+	struct ke_driver *d = NULL;
 
-	if (--obj->busy || !obj->dead)
-		return;
-	obj->dead = 0;
-	for (e = obj->regs.Flink; e != &obj->regs; e = next) {
-		next = e->Flink;
-		r = CONTAINING_RECORD(e, struct ki_cbreg, link);
-		if (r->dead)
+	cb_enter();
+	r = reg_of(handle);
+	*was = r != NULL;
+	if (r) {
+		if (r->calls)
+			ki_violation(ke_current_driver(), "dereg-in-callback",
+				     "handle %p deregistered from inside its "
+				     "own callback (Windows waits for the "
+				     "callback to return: deadlock)", handle);
+		d = r->driver;
+		if (d)
+			InterlockedDecrement(&d->registrations);
+		r->dead = TRUE;
+		if (cb_depth > 1)
+			r->obj->dead++;
+		else
 			reg_free(r);
 	}
+	cb_leave();
+	return d;
 }
 
 VOID ExUnregisterCallback(PVOID CallbackRegistration)
 {
-	struct ki_cbreg *r = ki_cb_reg(CallbackRegistration);
+	BOOLEAN was;
 
-	if (!r)
-		return;
-	if (r->driver)
-		InterlockedDecrement(&r->driver->registrations);
-	r->dead = TRUE;
-	if (!r->obj->busy)
-		reg_free(r);
-	else
-		r->obj->dead++;
+	ki_cb_unregister(CallbackRegistration, &was);
+}
+
+/* The registration behind a handle the core made itself, which cannot
+ * be bad: no report. */
+struct ki_cbreg *ki_cb_reg(PVOID handle)
+{
+	ULONG64 id = (ULONG_PTR)handle >> 4;
+
+	return find_live(match_id, &id);
 }
 
 /* Runs one registration, charged to the driver that made it. */
@@ -260,34 +378,38 @@ static VOID call(struct ki_cbreg *r, PVOID a1, PVOID a2)
 {
 	struct ke_driver *prev = ki_enter(r->driver);
 
+	r->calls++;
 	r->fn(r->ctx, a1, a2);
+	r->calls--;
 	ki_leave(prev);
 }
 
+/* WDK: every live registration in order, with the same two arguments. */
 VOID ExNotifyCallback(PVOID CallbackObject, PVOID Argument1, PVOID Argument2)
 {
 	PCALLBACK_OBJECT o = CallbackObject;
 	PLIST_ENTRY e;
 	struct ki_cbreg *r;
 
-	if (!obj_valid(o))
-		return;
-	ki_cb_hold(o);
-	if (o->pass)
+	cb_enter();
+	if (obj_valid(o) && o->pass)
 		o->pass(&o->regs, Argument1, Argument2);
-	else
+	else if (obj_valid(o))
 		for (e = o->regs.Flink; e != &o->regs; e = e->Flink) {
 			r = CONTAINING_RECORD(e, struct ki_cbreg, link);
 			if (!r->dead)
 				call(r, Argument1, Argument2);
 		}
-	ki_cb_release(o);
+	cb_leave();
 }
 
 /* Any live registration (on any object) made by d, as a handle. */
 PVOID ki_cb_owned(struct ke_driver *d)
 {
-	struct ki_cbreg *r = find_live(match_driver, d);
+	struct ki_cbreg *r;
 
+	cb_enter();
+	r = find_live(match_driver, d);
+	cb_leave();
 	return r ? cookie(r->id) : NULL;
 }

@@ -43,18 +43,17 @@ static VOID init_object(struct ke_driver *d, PDRIVER_INITIALIZE entry)
  */
 static VOID reclaim(struct ke_driver *d)
 {
+	BOOLEAN was;
 	PVOID h;
 
 	ke_reclaim_workload(d);		/* first: it may use d's pool */
-	ki_lock();
 	while ((h = ki_cb_owned(d))) {
 		ki_violation(d, "unload-registered", "driver went away with "
 			     "registration %p still live; deregistered", h);
-		ExUnregisterCallback(h);
+		ki_cb_unregister(h, &was);
 		if (ki.sink && ki.sink->deregistered)
 			ki.sink->deregistered(d);
 	}
-	ki_unlock();
 	ki_pool_purge(d);
 }
 
@@ -85,7 +84,7 @@ NTSTATUS ke_load_driver(struct ke_driver *d, const char *name,
 	return st;
 }
 
-/* Must not be called from a callback: it takes the dynamic lock. */
+/* Not from a callback: the driver's code would go away under it. */
 VOID ke_unload_driver(struct ke_driver *d)
 {
 	struct ke_driver *prev;

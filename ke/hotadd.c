@@ -147,7 +147,7 @@ static VOID stop(struct workload *w)
 	ULONG me = ki.be->current();
 
 	__atomic_store_n(&w->fn, NULL, SC);
-	if (me < ki.cfg.max &&
+	if (me < ki.cfg.count &&
 	    __atomic_load_n(&ki.running[me], SC) == (ULONG)(w - slots) + 1)
 		return;
 	while (__atomic_load_n(&w->busy, SC)) {

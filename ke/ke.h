@@ -38,15 +38,16 @@ struct ke_driver {
 /*
  * The machine underneath. Processors are named two ways: a backend "slot"
  * (MP Services number on firmware, thread number on the host) and the
- * core's dense NT index. The backend keeps the slot <-> index map.
+ * core's dense NT index. The core keeps the slot -> (group, number) map
+ * (fixed at ke_init); the backend keeps slot <-> index.
  */
 struct ke_backend {
 	/*
 	 * Bring processor `slot` up as NT index `index`. The new processor
 	 * must call KiInitializeDynamicProcessor(index) before it reports
-	 * online. Blocks until online (STATUS_SUCCESS) or failure (an error,
-	 * see ke_start_status in docs). Called with the dynamic-processor
-	 * lock held, on the BSP.
+	 * online. Blocks until online (STATUS_SUCCESS) or failure (an
+	 * error, below). Called with the dynamic-processor lock held, on the
+	 * BSP.
 	 *
 	 * Failure codes: STATUS_IO_TIMEOUT (0xC00000B5, error class) when the
 	 * processor did not report online in time (EFI_TIMEOUT maps here),
@@ -57,17 +58,21 @@ struct ke_backend {
 	 */
 	NTSTATUS (*start)(ULONG slot, ULONG index);
 	/*
-	 * Run fn(ctx) on processors 0..count-1 (the caller included), all at
-	 * once, and return when every one has finished. Returns the value
-	 * the calling processor's invocation returned.
+	 * Have every processor 0..count-1 but the calling one call
+	 * entry(arg) once, from its own loop, as soon as it can, and return
+	 * at once. A processor that never calls it is the core's problem
+	 * (KeIpiGenericCall gives up on it before anyone runs the worker).
 	 */
-	ULONG_PTR (*broadcast)(ULONG count, PKIPI_BROADCAST_WORKER fn,
-			       ULONG_PTR ctx);
+	VOID (*post)(ULONG count, VOID (*entry)(ULONG_PTR arg), ULONG_PTR arg);
 	/* NT index of the calling processor. */
 	ULONG (*current)(VOID);
 	/* Pool for the core and for drivers; NULL on exhaustion. */
 	PVOID (*alloc)(SIZE_T bytes);
 	VOID (*free)(PVOID p);
+	/* Microseconds from any fixed point; never goes backwards. */
+	ULONG64 (*clock_us)(VOID);
+	/* One turn of a wait for another processor: pause, or yield. */
+	VOID (*relax)(VOID);
 };
 
 /* Events the core reports; any pointer may be NULL. */
@@ -85,25 +90,64 @@ struct ke_sink {
 	VOID (*dbg)(struct ke_driver *d, const char *text);
 	/* An add finished (after the last Complete or Failure callback). */
 	VOID (*added)(ULONG slot, ULONG index, NTSTATUS status, ULONG active);
+	/*
+	 * A pass begins, before its first callback: one of an add's
+	 * broadcasts (replay FALSE, d NULL, nt the processor added) or one
+	 * pass of d's ADD_EXISTING replay (replay TRUE, nt the first
+	 * processor it covers).
+	 */
+	VOID (*pass)(KE_PROCESSOR_CHANGE_NOTIFY_STATE state, ULONG nt,
+		     BOOLEAN replay, struct ke_driver *d);
+	/*
+	 * KeBugCheckEx, on the processor that called it, with the driver
+	 * that was running. Must not return (the core waits forever if it
+	 * does): the simulator reports and takes the machine out of use.
+	 */
+	VOID (*bugcheck)(struct ke_driver *d, ULONG code, ULONG_PTR p1,
+			 ULONG_PTR p2, ULONG_PTR p3, ULONG_PTR p4);
+	/* KeIpiGenericCall: processor `index` did not arrive in time; the
+	 * call was abandoned before any processor ran the worker. */
+	VOID (*ipi_missing)(ULONG index, ULONG waited_ms);
+};
+
+/*
+ * One processor the machine may ever run. `slot` is the backend's name
+ * for it (unique, below KE_MAX_PROCESSORS). Active ones are running at
+ * boot; their NT indices are given in table order, so the BSP comes
+ * first. present == FALSE: a processor that may be plugged in later; it
+ * counts in the maximum and is placed like a held one. node is the NUMA
+ * node (the package, unless the firmware says otherwise).
+ */
+struct ke_processor {
+	ULONG slot;
+	ULONG package, core, thread, node;
+	BOOLEAN active;
+	BOOLEAN present;
 };
 
 struct ke_config {
-	ULONG max;		/* processors present, held ones included */
-	ULONG active;		/* active at boot, BSP included (>= 1) */
+	const struct ke_processor *processors;	/* copied by ke_init */
+	ULONG count;		/* entries: the maximum processor count */
 	ULONG group_size;	/* 1..64; 0 means 64 */
-	ULONG cap;		/* most processors allowed active; 0 or > max
-				   means max. An add beyond it fails with
-				   STATUS_LICENSE_QUOTA_EXCEEDED before any
-				   notification (sink->added still runs). */
+	ULONG cap;		/* most processors allowed active; 0 or >
+				   count means count. An add beyond it fails
+				   with STATUS_LICENSE_QUOTA_EXCEEDED before
+				   any notification (sink->added still
+				   runs). */
+	ULONG ipi_timeout_ms;	/* arrival wait of KeIpiGenericCall; 0: 2000 */
 	BOOLEAN verifier;
 };
 
-/* Max processors the core supports (a ke_config.max above it is refused). */
+/* Max processors the core supports (a larger ke_config.count, or a slot
+ * at or above it, is refused). */
 #define KE_MAX_PROCESSORS 4096
 
 /*
- * Resets every piece of core state. STATUS_INVALID_PARAMETER on a bad
- * config or a backend with a NULL member (nothing changes then);
+ * Resets every piece of core state and places every processor of the
+ * table in a group (ke/group.c). STATUS_INVALID_PARAMETER on a bad
+ * config (no active processor, a slot twice or out of range, an active
+ * processor that is not present) or a backend with a NULL member
+ * (nothing changes then);
  * STATUS_INSUFFICIENT_RESOURCES when be->alloc cannot provide the
  * per-processor state (the core is unusable until a ke_init succeeds).
  * The per-processor state of the previous ke_init is freed, through the
@@ -114,6 +158,10 @@ NTSTATUS ke_init(const struct ke_config *cfg, const struct ke_backend *be,
 
 /* The add path: slot becomes index KeQueryActiveProcessorCountEx(ALL). */
 NTSTATUS KeStartDynamicProcessor(ULONG slot);
+
+/* The group and number ke_init placed `slot` at (held processors
+ * included); STATUS_INVALID_PARAMETER for a slot not in the table. */
+NTSTATUS ke_slot_number(ULONG slot, PPROCESSOR_NUMBER number);
 
 /* Runs on the new processor, from the backend's start. */
 VOID KiInitializeDynamicProcessor(ULONG index);

@@ -14,20 +14,34 @@
 #define KI_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
 
 struct ki_state {
-	struct ke_config cfg;		/* cap and group_size normalised */
+	struct ke_config cfg;		/* normalised; processors not kept */
 	const struct ke_backend *be;
 	const struct ke_sink *sink;
 	ULONG active;			/* atomic: indices 0..active-1 run */
 	ULONG numbered;			/* atomic: indices with a number */
-	/* Per processor (per group for affinity), sized by cfg.max in
-	 * ke_init (init.c says why they are not static). */
+	USHORT groups;			/* placed by ke_init */
+	USHORT active_groups;		/* atomic: groups with an active one */
+	ULONG slot_span;		/* highest slot + 1 */
+	/* Sized by ke_init from the table (init.c says why they are not
+	 * static). Per NT index: */
 	ULONG *online;			/* atomic: set by the AP */
-	KAFFINITY *affinity;		/* atomic, per group */
 	ULONG *running;			/* atomic: hotadd.c's, see there */
+	ULONG *arrived;			/* atomic: ipi.c's, see there */
+	PROCESSOR_NUMBER *number;	/* atomic: of each numbered index */
+	KIRQL *irql;			/* each processor's own (irql.c) */
+	/* Per group: */
+	KAFFINITY *affinity;		/* atomic */
+	ULONG *group_max;		/* processors placed in the group */
+	/* Per seat, one row of group_size seats per group: */
+	ULONG *index_at;		/* atomic: the index numbered there */
+	/* Per slot: where ke_init placed it (Reserved KI_NO_SLOT: none) */
+	PROCESSOR_NUMBER *slot_number;
 	struct ke_driver *current;	/* atomic */
 	BOOLEAN verifier;
 	ULONG violations;		/* atomic */
 };
+
+#define KI_NO_SLOT 0xff
 
 extern struct ki_state ki;
 
@@ -69,23 +83,27 @@ struct ki_cbreg {		/* what a pass reads first, together */
 	PVOID ctx;
 	struct ke_driver *driver;
 	BOOLEAN dead;		/* unregistered during a notification */
+	ULONG calls;		/* its callback is running (nested: > 1) */
 	struct _CALLBACK_OBJECT *obj;
 	ULONG64 id;		/* the handle is made from it */
 };
 /* A core object's own notification: one call per ExNotifyCallback, over
  * the object's list of registrations (skip the dead ones), made while
- * the object is held. */
+ * the objects' lock is held. */
 typedef VOID ki_pass_fn(PLIST_ENTRY regs, PVOID a1, PVOID a2);
 
 VOID ki_cb_init(VOID);
 PCALLBACK_OBJECT ki_cb_object(PCWSTR name, ki_pass_fn *pass);
+PVOID ki_cb_register(PCALLBACK_OBJECT obj, PCALLBACK_FUNCTION fn, PVOID ctx);
+struct ke_driver *ki_cb_unregister(PVOID handle, BOOLEAN *was);
 struct ki_cbreg *ki_cb_reg(PVOID handle);
-VOID ki_cb_hold(PCALLBACK_OBJECT obj);
-VOID ki_cb_release(PCALLBACK_OBJECT obj);
+VOID ki_cb_hold(VOID);
+VOID ki_cb_release(VOID);
 PVOID ki_cb_owned(struct ke_driver *d);
 
 /* procchg.c */
 VOID ki_pc_init(VOID);
+BOOLEAN ki_pc_may_register(PCALLBACK_OBJECT obj, BOOLEAN has_fn);
 
 /* hotadd.c: no workload survives ke_init. */
 VOID ki_workloads_init(VOID);
@@ -100,18 +118,25 @@ VOID ki_pc_check(struct ki_cbreg *r,
 		 NTSTATUS was, PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c,
 		 PNTSTATUS op);
 
-/* query.c */
-VOID ki_number(ULONG index, PPROCESSOR_NUMBER n);
+/* group.c: the group and number of each entry of the table, by the
+ * Windows rules; the number of groups, or 0 without scratch memory. */
+USHORT ki_place(const struct ke_processor *p, ULONG count, ULONG size,
+		PROCESSOR_NUMBER *placed);
+
+/* query.c: numbers <-> indices, through the tables ke_init made. */
+PROCESSOR_NUMBER ki_number(ULONG index);
+VOID ki_give_number(ULONG index, PROCESSOR_NUMBER n);
+VOID ki_take_number(ULONG index);
 VOID ki_activate(ULONG index);
 
-/* The number of the next index, without ki_number's division. */
-static inline VOID ki_next_number(PPROCESSOR_NUMBER n)
+/* Where the index of number n is kept: row n.Group, seat n.Number. */
+static inline ULONG *ki_seat(PROCESSOR_NUMBER n)
 {
-	if (++n->Number == ki.cfg.group_size) {
-		n->Number = 0;
-		n->Group++;
-	}
+	return ki.index_at + (SIZE_T)n.Group * ki.cfg.group_size + n.Number;
 }
+
+/* ipi.c: no call in progress. */
+VOID ki_ipi_init(VOID);
 
 /* pool.c */
 VOID ki_pool_init(VOID);

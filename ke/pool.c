@@ -4,16 +4,24 @@
  * Every block has a header linking it into one list, so a free can be
  * checked against what was really allocated (no header of freed memory
  * is ever read) and an unloading driver's leaks can be listed with tag
- * and size. The core's own allocations have no owner.
+ * and size. The core's own allocations have no owner. The header sits
+ * right before the block, which is placed at the alignment asked for in
+ * what the backend gave (the firmware's pool is only 8-aligned).
  */
 #include "ki.h"
+
+#define POOL_ALIGN 16		/* every block (WDK: 16 on 64-bit) */
+#define CACHE_LINE 64		/* POOL_FLAG_CACHE_ALIGNED */
+/* bugcodes.h: an exception no handler took, in a system thread. */
+#define SYSTEM_THREAD_EXCEPTION_NOT_HANDLED 0x7E
 
 struct hdr {
 	LIST_ENTRY link;
 	struct ke_driver *owner;
+	PVOID base;			/* what the backend returned */
 	SIZE_T size;
 	ULONG tag;
-} __attribute__((aligned(16)));		/* keeps the block 16-aligned */
+};
 
 static LIST_ENTRY blocks;
 static KSPIN_LOCK pool_lock;
@@ -40,16 +48,21 @@ static VOID account(struct hdr *h, LONG sign)
 	h->owner->pool_bytes += sign > 0 ? h->size : -h->size;
 }
 
-PVOID ki_alloc(struct ke_driver *owner, SIZE_T bytes, ULONG tag)
+static PVOID alloc(struct ke_driver *owner, SIZE_T bytes, ULONG tag,
+		   ULONG_PTR align)
 {
+	ULONG_PTR base, block;
 	struct hdr *h;
 	KIRQL irql;
 
 	if (bytes > (SIZE_T)-1 / 2)
 		return NULL;
-	h = ki.be->alloc(sizeof(*h) + bytes);
-	if (!h)
+	base = (ULONG_PTR)ki.be->alloc(sizeof(*h) + align - 1 + bytes);
+	if (!base)
 		return NULL;
+	block = (base + sizeof(*h) + align - 1) & ~(align - 1);
+	h = (struct hdr *)block - 1;
+	h->base = (PVOID)base;
 	h->owner = owner;
 	h->size = bytes;
 	h->tag = tag;
@@ -58,6 +71,11 @@ PVOID ki_alloc(struct ke_driver *owner, SIZE_T bytes, ULONG tag)
 	account(h, 1);
 	KeReleaseSpinLock(&pool_lock, irql);
 	return h + 1;
+}
+
+PVOID ki_alloc(struct ke_driver *owner, SIZE_T bytes, ULONG tag)
+{
+	return alloc(owner, bytes, tag, POOL_ALIGN);
 }
 
 static struct hdr *find(PVOID p)
@@ -92,7 +110,7 @@ VOID ki_free(PVOID p, ULONG tag)
 		ki_violation(ke_current_driver(), "pool-tag-mismatch",
 			     "block %p freed with tag 0x%08x, allocated with "
 			     "0x%08x", p, tag, h->tag);
-	ki.be->free(h);
+	ki.be->free(h->base);
 }
 
 /* Tags are written as 'abcd' constants; memory order is how they read. */
@@ -146,17 +164,29 @@ static BOOLEAN one_kind(POOL_FLAGS f)
 	return f && !(f & (f - 1));
 }
 
-/* WDK: exactly one pool kind; zeroed unless POOL_FLAG_UNINITIALIZED. All
- * kinds are the same memory in the simulator. */
+/*
+ * WDK: exactly one pool kind; zeroed unless POOL_FLAG_UNINITIALIZED;
+ * cache-line aligned with POOL_FLAG_CACHE_ALIGNED; with
+ * POOL_FLAG_RAISE_ON_FAILURE a failure raises an exception instead of
+ * returning NULL. The simulator has no exception handlers, so the raise
+ * is never caught: the machine stops as Windows does for an exception no
+ * handler takes in a system thread (0x7E, the status and the caller's
+ * address). All kinds are the same memory in the simulator.
+ */
 PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
 {
-	PVOID p;
+	PVOID p = NULL;
 
-	if (!one_kind(Flags))
-		return NULL;
-	p = ki_alloc(ke_current_driver(), NumberOfBytes, Tag);
+	if (one_kind(Flags))
+		p = alloc(ke_current_driver(), NumberOfBytes, Tag,
+			  Flags & POOL_FLAG_CACHE_ALIGNED ? CACHE_LINE :
+							    POOL_ALIGN);
 	if (p && !(Flags & POOL_FLAG_UNINITIALIZED))
 		__builtin_memset(p, 0, NumberOfBytes);
+	if (!p && Flags & POOL_FLAG_RAISE_ON_FAILURE)
+		KeBugCheckEx(SYSTEM_THREAD_EXCEPTION_NOT_HANDLED,
+			     (ULONG_PTR)STATUS_INSUFFICIENT_RESOURCES,
+			     (ULONG_PTR)__builtin_return_address(0), 0, 0);
 	return p;
 }
 

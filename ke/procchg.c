@@ -19,6 +19,11 @@ _Static_assert(sizeof(KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT) ==
 	       4 * sizeof(ctx_word), "KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT "
 	       "is not four words");
 
+static inline ctx_word *words(PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c)
+{
+	return (ctx_word *)c;
+}
+
 static inline BOOLEAN same(const KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT *a,
 			   const KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT *b)
 {
@@ -53,7 +58,9 @@ static inline VOID pc_call(struct ki_cbreg *r,
 	NTSTATUS was = *op;
 	struct ke_driver *prev = ki_enter(r->driver);
 
+	r->calls++;
 	r->fn(r->ctx, c, op);
+	r->calls--;
 	ki_leave(prev);
 	if (*op != was || !same(c, ref))
 		ki_pc_check(r, ref, was, c, op);
@@ -63,10 +70,11 @@ static inline VOID pc_call(struct ki_cbreg *r,
 
 /*
  * One pass of an add (add.c notifies the object): every live
- * registration, in order. One reference copy of the context serves the
- * whole pass: the verifier restores the context after any callback that
- * changed it. (With the verifier off a change stays, as on Windows, and
- * the next callbacks see it.)
+ * registration, in order, with the pass's one context and status, as
+ * ExNotifyCallback passes the same two arguments to each. One reference
+ * copy of the context serves the whole pass: the verifier restores the
+ * context after any callback that changed it. (With the verifier off a
+ * change stays, as on Windows, and the next callbacks see it.)
  */
 static VOID pc_pass(PLIST_ENTRY regs, PVOID a1, PVOID a2)
 {
@@ -96,89 +104,152 @@ VOID ki_pc_init(VOID)
 	ki_procadd = ki_cb_object(name, pc_pass);
 }
 
-/*
- * One replay pass over processors 0..n-1 for a single registration. In
- * Failure the status keeps the veto code; otherwise it is reset to
- * success before each call. A Start pass stops at the first veto. Any
- * pass stops if the callback deregistered its own registration.
- * Returns the index it stopped at. Numbers are counted on, not divided
- * out, from one processor to the next.
- */
-static ULONG replay_pass(struct ki_cbreg *r,
-			 KE_PROCESSOR_CHANGE_NOTIFY_STATE state, ULONG n,
-			 NTSTATUS *st)
+static VOID pass_begins(KE_PROCESSOR_CHANGE_NOTIFY_STATE state,
+			struct ki_cbreg *r)
 {
-	KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT ref, c;
-	sink_notify_fn *notify = sink_notify();
-	NTSTATUS code = state == KeProcessorAddFailureNotify ? *st : 0;
-	PROCESSOR_NUMBER pn = { 0 };	/* index 0's */
-	ctx_word w;
-	ULONG i;
+	if (ki.sink && ki.sink->pass)
+		ki.sink->pass(state, 0, TRUE, r->driver);
+}
 
-	for (i = 0; i < n && !r->dead; i++) {
-		/* Each word one store, of its width: see same(). */
-		ref.State = c.State = state;
-		ref.NtNumber = c.NtNumber = i;
-		ref.Status = c.Status = code;
-		__builtin_memcpy(&w, &pn, sizeof(w));
-		__builtin_memcpy(&ref.ProcNumber, &w, sizeof(w));
-		__builtin_memcpy(&c.ProcNumber, &w, sizeof(w));
-		*st = code;
-		pc_call(r, &ref, &c, st, notify);
-		if (state == KeProcessorAddStartNotify && !NT_SUCCESS(*st))
-			break;
-		ki_next_number(&pn);
+/* Index i's number, as the context's last word (Reserved 0). */
+static inline ULONG number_word(ULONG i)
+{
+	PROCESSOR_NUMBER n = ki_number(i);
+	ULONG w;
+
+	__builtin_memcpy(&w, &n, sizeof(w));
+	return w;
+}
+
+#define RESERVED_BYTE 0xff000000u	/* ProcNumber.Reserved, as a word */
+
+/*
+ * One call of the replay. Windows' replay (KeRegisterProcessorChangeCallback,
+ * RE) keeps one context and one status for the whole registration and
+ * refreshes only some fields before each call: NtNumber and the
+ * processor's Group and Number always, and in Start also State, Status
+ * and the status variable; Reserved is zeroed once, at the start. So with
+ * the verifier off, a callback's change of State or Status in Complete or
+ * Failure, of Reserved anywhere, and its write of the status outside
+ * Start reach its next calls. ref is the context as it should be.
+ */
+static VOID replay_call(struct ki_cbreg *r, PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c,
+			KE_PROCESSOR_CHANGE_NOTIFY_STATE state, ULONG i,
+			NTSTATUS status, PNTSTATUS op, sink_notify_fn *notify)
+{
+	KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT ref;
+	ctx_word *x = words(&ref), *y = words(c);
+	ULONG n = number_word(i);
+
+	/* Each word one store, of its width: see same(). */
+	x[0] = state;
+	x[1] = y[1] = i;
+	x[2] = (ULONG)status;
+	x[3] = n;
+	y[3] = n | (y[3] & RESERVED_BYTE);
+	if (state == KeProcessorAddStartNotify) {
+		y[0] = state;
+		y[2] = (ULONG)status;
+		*op = STATUS_SUCCESS;
 	}
-	return i;
+	pc_call(r, &ref, c, op, notify);
 }
 
 /*
  * ADD_EXISTING (WDK page of KeRegisterProcessorChangeCallback, details
- * observed Windows behaviour (RE)): Start for every active processor in
- * index order; on a veto at k, Failure for 0..k-1 only (not k), carrying
- * the veto code; otherwise Complete for all. Returns the veto code, or
- * success. A registration that vanished mid-replay counts as a failure.
+ * RE): Start for every active processor in index order, the status
+ * reset to success before each; on a veto at k, Failure for 0..k-1 only
+ * (not k), carrying the veto code; otherwise Complete for all, carrying
+ * the status the last Start left. The second pass starts with the status
+ * variable as the last Start left it and never resets it. Returns the
+ * veto code, or success. A registration that vanished mid-replay counts
+ * as a failure (only the simulator lets a callback name its handle
+ * before the registration returns).
  */
 static NTSTATUS replay(struct ki_cbreg *r, ULONG n)
 {
-	NTSTATUS st = STATUS_SUCCESS;
-	ULONG k = replay_pass(r, KeProcessorAddStartNotify, n, &st);
-	NTSTATUS veto = st;
+	KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c;
+	sink_notify_fn *notify = sink_notify();
+	KE_PROCESSOR_CHANGE_NOTIFY_STATE end;
+	NTSTATUS op = STATUS_SUCCESS, st;
+	ULONG i, k;
 
-	if (!NT_SUCCESS(veto)) {
-		replay_pass(r, KeProcessorAddFailureNotify, k, &st);
-		return veto;
+	words(&c)[3] = 0;
+	pass_begins(KeProcessorAddStartNotify, r);
+	for (k = 0; k < n && !r->dead; k++) {
+		replay_call(r, &c, KeProcessorAddStartNotify, k,
+			    STATUS_SUCCESS, &op, notify);
+		if (!NT_SUCCESS(op))
+			break;
 	}
-	replay_pass(r, KeProcessorAddCompleteNotify, n, &st);
-	return r->dead ? STATUS_UNSUCCESSFUL : STATUS_SUCCESS;
+	if (r->dead)
+		return STATUS_UNSUCCESSFUL;
+	st = op;
+	end = NT_SUCCESS(st) ? KeProcessorAddCompleteNotify :
+			       KeProcessorAddFailureNotify;
+	words(&c)[0] = end;
+	words(&c)[2] = (ULONG)st;
+	if (k)
+		pass_begins(end, r);
+	for (i = 0; i < k && !r->dead; i++)
+		replay_call(r, &c, end, i, st, &op, notify);
+	return r->dead ? STATUS_UNSUCCESSFUL : st;
 }
 
 static PVOID register_locked(PPROCESSOR_CALLBACK_FUNCTION fn, PVOID ctx,
 			     ULONG flags)
 {
-	PVOID h;
 	struct ki_cbreg *r;
 	NTSTATUS st;
+	BOOLEAN was;
+	PVOID h;
 
 	/* All parameter types are pointers: the object calls fn through
 	 * the generic callback type, as Windows does. */
-	h = ExRegisterCallback(ki_procadd,
-			       (PCALLBACK_FUNCTION)(void (*)(void))fn, ctx);
+	h = ki_cb_register(ki_procadd,
+			   (PCALLBACK_FUNCTION)(void (*)(void))fn, ctx);
 	if (!h || !(flags & KE_PROCESSOR_CHANGE_ADD_EXISTING))
 		return h;
+	ki_cb_hold();
 	r = ki_cb_reg(h);
-	ki_cb_hold(ki_procadd);
-	st = replay(r, KI_LOAD(&ki.active));
-	if (!NT_SUCCESS(st) && !r->dead)
-		ExUnregisterCallback(h);
-	ki_cb_release(ki_procadd);
+	st = r ? replay(r, KI_LOAD(&ki.active)) : STATUS_UNSUCCESSFUL;
+	if (!NT_SUCCESS(st) && ki_cb_reg(h))
+		ki_cb_unregister(h, &was);
+	ki_cb_release();
 	return NT_SUCCESS(st) ? h : NULL;
 }
 
 /*
+ * Checks shared with ExRegisterCallback: a NULL function (Windows
+ * accepts it and calls it at the first notification) and, on
+ * \Callback\ProcessorAdd, a registration from inside one of its
+ * callbacks (Windows: KeRegisterProcessorChangeCallback waits for the
+ * dynamic-processor lock the add holds, a deadlock) are reported and
+ * refused.
+ */
+BOOLEAN ki_pc_may_register(PCALLBACK_OBJECT obj, BOOLEAN has_fn)
+{
+	struct ke_driver *d = ke_current_driver();
+
+	if (!has_fn) {
+		ki_violation(d, "reg-null-callback", "registration of a NULL "
+			     "callback function refused (Windows calls it at "
+			     "the first notification)");
+		return FALSE;
+	}
+	if (obj == ki_procadd && ki_lock_is_mine()) {
+		ki_violation(d, "reg-in-callback", "registration from inside "
+			     "a processor-change callback refused (Windows "
+			     "deadlocks)");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/*
  * Only bit 0 of Flags means anything (observed Windows behaviour (RE)).
- * From inside a callback Windows deadlocks on its own lock; here the
- * call is reported and refused.
+ * The registration and its replay hold the dynamic-processor lock, so
+ * they never interleave with an add.
  */
 PVOID KeRegisterProcessorChangeCallback(PPROCESSOR_CALLBACK_FUNCTION
 					CallbackFunction,
@@ -187,11 +258,7 @@ PVOID KeRegisterProcessorChangeCallback(PPROCESSOR_CALLBACK_FUNCTION
 	struct ke_driver *d = ke_current_driver();
 	PVOID h = NULL;
 
-	if (ki_lock_is_mine()) {
-		ki_violation(d, "reg-in-callback",
-			     "registration from inside a processor-change "
-			     "callback refused (Windows deadlocks)");
-	} else if (CallbackFunction) {
+	if (ki_pc_may_register(ki_procadd, CallbackFunction != NULL)) {
 		ki_lock();
 		h = register_locked(CallbackFunction, CallbackContext, Flags);
 		ki_unlock();
@@ -202,34 +269,16 @@ PVOID KeRegisterProcessorChangeCallback(PPROCESSOR_CALLBACK_FUNCTION
 	return h;
 }
 
-static VOID deregister(PVOID h)
-{
-	struct ki_cbreg *r = ki_cb_reg(h);
-	struct ke_driver *d;
-
-	if (!r)
-		return;
-	d = r->driver;
-	ExUnregisterCallback(h);
-	if (ki.sink && ki.sink->deregistered)
-		ki.sink->deregistered(d);
-}
-
 /*
- * From inside a callback Windows deadlocks; here the call is reported
- * and then done without taking the lock (this processor holds it), and
- * the registration gets nothing more of the pass in progress.
+ * A thin ExUnregisterCallback (RE): it does not take the
+ * dynamic-processor lock, so a callback may deregister another
+ * registration, which then gets nothing more of the pass in progress.
  */
 VOID KeDeregisterProcessorChangeCallback(PVOID CallbackHandle)
 {
-	if (ki_lock_is_mine()) {
-		ki_violation(ke_current_driver(), "dereg-in-callback",
-			     "deregistration from inside a processor-change "
-			     "callback (Windows deadlocks)");
-		deregister(CallbackHandle);
-		return;
-	}
-	ki_lock();
-	deregister(CallbackHandle);
-	ki_unlock();
+	BOOLEAN was;
+	struct ke_driver *d = ki_cb_unregister(CallbackHandle, &was);
+
+	if (was && ki.sink && ki.sink->deregistered)
+		ki.sink->deregistered(d);
 }

@@ -1,44 +1,37 @@
 /*
  * query.c: processor counts, groups, and index <-> PROCESSOR_NUMBER.
  *
- * Indices are dense (0 = BSP) and a processor's group is index / group
- * size, so the mapping is a bijection by construction. A number is valid
- * from the Start notification of its add on (ki.numbered), a processor
- * is active once it has joined the set (ki.active). These may be read on
- * any processor while an add runs on the BSP, hence the atomics.
+ * Indices are dense (0 = BSP) and a processor's group and number were
+ * fixed at ke_init (group.c), so the mapping goes through tables both
+ * ways: number[index], and index_at[] by (group, number). An index gets
+ * its number at the Start notification of its add (ki.numbered) and is
+ * active once it has joined the set (ki.active). These may be read on any
+ * processor while an add runs on the BSP, hence the atomics.
  */
 #include "ki.h"
 
-static ULONG groups_for(ULONG count)
+PROCESSOR_NUMBER ki_number(ULONG index)
 {
-	return (count + ki.cfg.group_size - 1) / ki.cfg.group_size;
+	PROCESSOR_NUMBER n;
+
+	__atomic_load(&ki.number[index], &n, __ATOMIC_ACQUIRE);
+	return n;
 }
 
-/* Processors of group g among the first `count` indices. */
-static ULONG in_group(ULONG count, ULONG g)
+/* From the Start notification on (add.c), and at boot: the seat first,
+ * then the count that makes readers trust it. */
+VOID ki_give_number(ULONG index, PROCESSOR_NUMBER n)
 {
-	ULONG first = g * ki.cfg.group_size;
-
-	if (first >= count)
-		return 0;
-	return count - first < ki.cfg.group_size ? count - first :
-						    ki.cfg.group_size;
+	__atomic_store(&ki.number[index], &n, __ATOMIC_RELEASE);
+	KI_STORE(ki_seat(n), index);
+	KI_STORE(&ki.numbered, index + 1);
 }
 
-static ULONG count_ex(ULONG count, USHORT group)
+/* After a failed add: the count first, so no reader trusts the seat. */
+VOID ki_take_number(ULONG index)
 {
-	if (group == ALL_PROCESSOR_GROUPS)
-		return count;
-	if (group >= groups_for(ki.cfg.max))
-		return 0;
-	return in_group(count, group);
-}
-
-VOID ki_number(ULONG index, PPROCESSOR_NUMBER n)
-{
-	n->Group = (USHORT)(index / ki.cfg.group_size);
-	n->Number = (UCHAR)(index % ki.cfg.group_size);
-	n->Reserved = 0;
+	KI_STORE(&ki.numbered, index);
+	KI_STORE(ki_seat(ki_number(index)), INVALID_PROCESSOR_INDEX);
 }
 
 /*
@@ -48,13 +41,22 @@ VOID ki_number(ULONG index, PPROCESSOR_NUMBER n)
  */
 VOID ki_activate(ULONG index)
 {
-	PROCESSOR_NUMBER n;
-	KAFFINITY *a;
+	PROCESSOR_NUMBER n = ki_number(index);
+	KAFFINITY *a = &ki.affinity[n.Group], was = KI_LOAD(a);
 
-	ki_number(index, &n);
-	a = &ki.affinity[n.Group];
-	KI_STORE(a, KI_LOAD(a) | (KAFFINITY)1 << n.Number);
+	KI_STORE(a, was | (KAFFINITY)1 << n.Number);
+	if (!was)
+		KI_STORE(&ki.active_groups, ki.active_groups + 1);
 	KI_STORE(&ki.active, index + 1);
+}
+
+NTSTATUS ke_slot_number(ULONG slot, PPROCESSOR_NUMBER number)
+{
+	if (!number || slot >= ki.slot_span ||
+	    ki.slot_number[slot].Reserved == KI_NO_SLOT)
+		return STATUS_INVALID_PARAMETER;
+	*number = ki.slot_number[slot];
+	return STATUS_SUCCESS;
 }
 
 /* WDK: since Windows 7 the non-Ex forms describe group 0 only. */
@@ -65,9 +67,22 @@ ULONG KeQueryActiveProcessorCount(PKAFFINITY ActiveProcessors)
 	return KeQueryActiveProcessorCountEx(0);
 }
 
+/* Set bits (no __builtin_popcount: the image links no libgcc). */
+static ULONG bits(KAFFINITY a)
+{
+	ULONG n = 0;
+
+	for (; a; a &= a - 1)
+		n++;
+	return n;
+}
+
+/* WDK: 0 for a group that does not exist. */
 ULONG KeQueryActiveProcessorCountEx(USHORT GroupNumber)
 {
-	return count_ex(KI_LOAD(&ki.active), GroupNumber);
+	if (GroupNumber == ALL_PROCESSOR_GROUPS)
+		return KI_LOAD(&ki.active);
+	return bits(KeQueryGroupAffinity(GroupNumber));
 }
 
 ULONG KeQueryMaximumProcessorCount(VOID)
@@ -77,17 +92,19 @@ ULONG KeQueryMaximumProcessorCount(VOID)
 
 ULONG KeQueryMaximumProcessorCountEx(USHORT GroupNumber)
 {
-	return count_ex(ki.cfg.max, GroupNumber);
+	if (GroupNumber == ALL_PROCESSOR_GROUPS)
+		return ki.cfg.count;
+	return GroupNumber < ki.groups ? ki.group_max[GroupNumber] : 0;
 }
 
 USHORT KeQueryActiveGroupCount(VOID)
 {
-	return (USHORT)groups_for(KI_LOAD(&ki.active));
+	return KI_LOAD(&ki.active_groups);
 }
 
 USHORT KeQueryMaximumGroupCount(VOID)
 {
-	return (USHORT)groups_for(ki.cfg.max);
+	return ki.groups;
 }
 
 KAFFINITY KeQueryActiveProcessors(VOID)
@@ -98,7 +115,7 @@ KAFFINITY KeQueryActiveProcessors(VOID)
 /* WDK: 0 for a group that does not exist. */
 KAFFINITY KeQueryGroupAffinity(USHORT GroupNumber)
 {
-	if (GroupNumber >= groups_for(ki.cfg.max))
+	if (GroupNumber >= ki.groups)
 		return 0;
 	return KI_LOAD(&ki.affinity[GroupNumber]);
 }
@@ -106,9 +123,10 @@ KAFFINITY KeQueryGroupAffinity(USHORT GroupNumber)
 ULONG KeGetCurrentProcessorNumberEx(PPROCESSOR_NUMBER ProcNumber)
 {
 	ULONG index = ki.be->current();
+	PROCESSOR_NUMBER none = { 0 };
 
 	if (ProcNumber)
-		ki_number(index, ProcNumber);
+		*ProcNumber = index < ki.cfg.count ? ki_number(index) : none;
 	return index;
 }
 
@@ -119,10 +137,10 @@ ULONG KeGetProcessorIndexFromNumber(PPROCESSOR_NUMBER ProcNumber)
 	ULONG index;
 
 	if (!ProcNumber || ProcNumber->Reserved ||
+	    ProcNumber->Group >= ki.groups ||
 	    ProcNumber->Number >= ki.cfg.group_size)
 		return INVALID_PROCESSOR_INDEX;
-	index = (ULONG)ProcNumber->Group * ki.cfg.group_size +
-		ProcNumber->Number;
+	index = KI_LOAD(ki_seat(*ProcNumber));
 	return index < KI_LOAD(&ki.numbered) ? index : INVALID_PROCESSOR_INDEX;
 }
 
@@ -132,18 +150,6 @@ NTSTATUS KeGetProcessorNumberFromIndex(ULONG ProcIndex,
 {
 	if (!ProcNumber || ProcIndex >= KI_LOAD(&ki.numbered))
 		return STATUS_INVALID_PARAMETER;
-	ki_number(ProcIndex, ProcNumber);
+	*ProcNumber = ki_number(ProcIndex);
 	return STATUS_SUCCESS;
-}
-
-/*
- * WDK: runs the worker on every active processor at once and returns
- * the caller's result. Callable from a callback: during Complete the new
- * processor is already active and is included.
- */
-ULONG_PTR KeIpiGenericCall(PKIPI_BROADCAST_WORKER BroadcastFunction,
-			   ULONG_PTR Context)
-{
-	return ki.be->broadcast(KI_LOAD(&ki.active), BroadcastFunction,
-				Context);
 }

@@ -10,8 +10,9 @@
 # UndefinedBehaviorSanitizer.
 
 HOST_CC ?= gcc
+# -fshort-wchar as in the image: a driver's L"..." is 16-bit, like WCHAR.
 DRV_HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 -Iinclude -Ike \
-	-Itests/host -Itests/unit
+	-Itests/host -Itests/unit -fshort-wchar
 DRV_ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 DRV_HOST_LIBS := -lcmocka -lpthread
 

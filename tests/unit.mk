@@ -7,8 +7,9 @@
 KE_SRCS := $(wildcard ke/*.c)
 
 HOST_CC ?= gcc
+# -fshort-wchar as in the image: a driver's L"..." is 16-bit, like WCHAR.
 HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 -Iinclude -Ike \
-	-Itests/host -Itests/unit
+	-Itests/host -Itests/unit -fshort-wchar
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 TSAN_FLAGS := -fsanitize=thread
 HOST_LIBS := -lcmocka -lpthread

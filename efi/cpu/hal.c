@@ -1,8 +1,9 @@
 /*
  * hal.c: the notification core's backend on real firmware. The core asks
- * for a processor to be started, for a call on every active processor and
- * for the current processor's index; this file answers with start.c,
- * ipi.c and the APIC id, and picks the NTSTATUS for each outcome.
+ * for a processor to be started, for a call to be posted to the other
+ * processors, for the current processor's index and for the time; this
+ * file answers with start.c, ipi.c, the APIC id and the TSC, and picks
+ * the NTSTATUS for each outcome.
  */
 #include <ke.h>
 #include "con.h"
@@ -37,12 +38,6 @@ start(ULONG slot, ULONG index)
 	}
 }
 
-static ULONG_PTR
-broadcast(ULONG count, PKIPI_BROADCAST_WORKER fn, ULONG_PTR ctx)
-{
-	return ipi_broadcast(count, fn, ctx);
-}
-
 static ULONG
 current(VOID)
 {
@@ -51,28 +46,81 @@ current(VOID)
 	return c ? c->index : NO_INDEX;
 }
 
+static VOID
+post(ULONG count, VOID (*entry)(ULONG_PTR), ULONG_PTR arg)
+{
+	ipi_post(count, current(), entry, arg);
+}
+
+static ULONG64
+now_us(VOID)
+{
+	return clock_now_us();
+}
+
+/* Every wait of the core: on the BSP, an AP's bugcheck is reported
+ * here rather than waited on for ever. */
+static VOID
+relax(VOID)
+{
+	stop_poll();
+	cpu_pause();
+}
+
 static int core_up;		/* set once ke_init has run */
 
 static const struct ke_backend backend = {
 	.start = start,
-	.broadcast = broadcast,
+	.post = post,
 	.current = current,
 	.alloc = pool_alloc,
 	.free = pool_free,
+	.clock_us = now_us,
+	.relax = relax,
 };
 
-int
-hal_init(const struct options *o, uint32_t active, uint32_t held)
+/*
+ * Every processor the core may run, as the table ke_init places in
+ * groups: the BSP first, then the others in MP Services order, so the
+ * online ones come in the order bring-up numbered them. The node of a
+ * processor is its package (no ACPI SRAT is read).
+ */
+static ULONG
+table(struct ke_processor *p)
 {
+	struct cpu *c;
+	ULONG n = 0, i;
+
+	for (i = 0; i < machine.ncpu; i++) {
+		c = &machine.cpu[(machine.bsp + i) % machine.ncpu];
+		if (c->state != CPU_BSP && c->state != CPU_ONLINE &&
+		    c->state != CPU_HELD)
+			continue;
+		p[n++] = (struct ke_processor){
+			.slot = c->mp, .package = c->package, .core = c->core,
+			.thread = c->thread, .node = c->package,
+			.active = c->state != CPU_HELD, .present = TRUE,
+		};
+	}
+	return n;
+}
+
+/* The table is pool, not .bss (which is file data in the image): ke_init
+ * copies what it keeps. */
+int
+hal_init(const struct options *o)
+{
+	struct ke_processor *p = pool_alloc(machine.ncpu * sizeof(*p));
 	struct ke_config cfg = {
-		.max = active + held,
-		.active = active,
+		.processors = p,
+		.count = p ? table(p) : 0,
 		.group_size = o->group_size,
 		.cap = o->cap,
 		.verifier = TRUE,
 	};
 	NTSTATUS s = ke_init(&cfg, &backend, &trace_sink);
 
+	pool_free(p);
 	if (!NT_SUCCESS(s)) {
 		con_error("the notification core did not start (status "
 			  "0x%08x)", (unsigned)s);
@@ -88,10 +136,32 @@ hal_ap_init(uint32_t index)
 	KiInitializeDynamicProcessor(index);
 }
 
-/* Boot APs loop before the core exists; they only join once it does. */
+/*
+ * Every active processor, each turn of its idle loop (the BSP while it
+ * waits). Boot APs loop before the core exists; they only join once it
+ * does. A stopped machine runs no driver code any more.
+ */
 void
 hal_ap_idle(void)
 {
+	if (stop_code()) {
+		stop_poll();
+		return;
+	}
 	if (__atomic_load_n(&core_up, __ATOMIC_ACQUIRE))
 		ke_run_workloads();
+}
+
+/* The group and number ke_init placed an MP Services processor at. */
+int
+hal_number(uint32_t mp, uint16_t *group, uint8_t *number)
+{
+	PROCESSOR_NUMBER n;
+
+	if (!__atomic_load_n(&core_up, __ATOMIC_ACQUIRE) ||
+	    !NT_SUCCESS(ke_slot_number(mp, &n)))
+		return 0;
+	*group = n.Group;
+	*number = n.Number;
+	return 1;
 }

@@ -12,26 +12,44 @@
 
 struct options;
 
-/* Start the core: every processor counted, the active ones numbered. */
-int hal_init(const struct options *o, uint32_t active, uint32_t held);
+/* Start the core: every processor placed in a group, the active ones
+ * numbered. */
+int hal_init(const struct options *o);
+/* Where ke_init placed MP processor mp (held ones too); 0 if nowhere. */
+int hal_number(uint32_t mp, uint16_t *group, uint8_t *number);
 
 /* When the last backend start began and ended (TSC), for `bench`. */
 extern uint64_t hal_start_tsc[2];
 
 /* On a processor being hot-added, before it says online. */
 void hal_ap_init(uint32_t index);
-/* On every active processor, each turn of its idle loop. */
+/* On every active processor, each turn of its idle loop, and on the BSP
+ * while it waits. */
 void hal_ap_idle(void);
 
 /* Boot-services pool, BSP only (NULL on an AP or when exhausted). */
 void *pool_alloc(size_t bytes);
 void pool_free(void *p);
 
-/* ipi.c: run fn(ctx) on processors 0..count-1 at once (KeIpiGenericCall). */
-uintptr_t ipi_broadcast(uint32_t count, uintptr_t (*fn)(uintptr_t),
-			uintptr_t ctx);
+/* ipi.c: the mailbox of KeIpiGenericCall's rendezvous (ke/ipi.c):
+ * processors 0..count-1 but `from` each call entry(arg) once. */
+void ipi_post(uint32_t count, uint32_t from, void (*entry)(uintptr_t),
+	      uintptr_t arg);
 struct cpu;
-void ipi_poll(struct cpu *c);	/* on an AP: run a posted broadcast */
-uint64_t ipi_seq(void);		/* the latest broadcast, for a new AP */
+void ipi_poll(struct cpu *c);	/* on an AP: take a posted call */
+uint64_t ipi_seq(void);		/* the latest post, for a new AP */
+
+/*
+ * stop.c: a bugcheck stops the machine. stop_machine records the stop
+ * code, its parameters, the driver and the processor; on the BSP it
+ * reports them and unwinds to stop_jump (main.c), on an AP it parks the
+ * processor and the BSP reports at its next wait (stop_poll). Callable
+ * from any processor, a fault handler too. The first stop wins.
+ */
+void stop_machine(const char *driver, uint32_t code, const uintptr_t p[4])
+	__attribute__((noreturn));
+void stop_poll(void);
+uint32_t stop_code(void);		/* 0 while the machine runs */
+extern void *stop_jump[5];		/* __builtin_setjmp buffer */
 
 #endif

@@ -2,6 +2,7 @@
 #include "con.h"
 #include "cpu.h"
 #include "fmt.h"
+#include "hal.h"
 
 static const char *const state_names[] = {
 	[CPU_BSP] = "bsp",
@@ -23,19 +24,35 @@ yes(uint32_t flags, uint32_t bit)
 	return flags & bit ? "yes" : "no";
 }
 
+/* Group and number as text: where the core placed it, or "-". */
+static void
+place(struct cpu *c, char group[8], char number[8])
+{
+	uint16_t g;
+	uint8_t n;
+
+	group[0] = number[0] = '-';
+	group[1] = number[1] = 0;
+	if (hal_number(c->mp, &g, &n)) {
+		ke_snprintf(group, 8, "%u", g);
+		ke_snprintf(number, 8, "%u", n);
+	}
+}
+
 static void
 row(struct cpu *c)
 {
-	char nt[12] = "-";
+	char nt[12] = "-", group[8], number[8];
 
 	if (c->index != NO_INDEX)
 		ke_snprintf(nt, sizeof nt, "%u", c->index);
-	con_printf("%4u %5u %7u %5u %6u  %-3s %-7s %-7s  %-8s %3s\n", c->mp,
-		   c->mp_apic, c->package, c->core, c->thread,
+	place(c, group, number);
+	con_printf("%4u %5u %7u %5u %6u  %-3s %-7s %-7s  %-8s %3s %5s %6s\n",
+		   c->mp, c->mp_apic, c->package, c->core, c->thread,
 		   yes(c->flags, PROCESSOR_AS_BSP_BIT),
 		   yes(c->flags, PROCESSOR_ENABLED_BIT),
 		   yes(c->flags, PROCESSOR_HEALTH_STATUS_BIT),
-		   cpu_state_name(c->state), nt);
+		   cpu_state_name(c->state), nt, group, number);
 }
 
 void
@@ -54,11 +71,12 @@ cpus_count(struct machine *m, uint32_t *active, uint32_t *held)
 void
 cpus_print(struct machine *m)
 {
+	char group[8], number[8];
 	struct cpu *c;
 	uint32_t n;
 
 	con_printf("  mp  apic package  core thread  bsp enabled healthy  "
-		   "state     nt\n");
+		   "state     nt group number\n");
 	for (n = 0; n < m->ncpu; n++) {
 		c = &m->cpu[n];
 		mp_refresh(m, c);
@@ -66,9 +84,11 @@ cpus_print(struct machine *m)
 	}
 	for (n = 0; n < m->ncpu; n++) {
 		c = &m->cpu[n];
+		place(c, group, number);
 		con_trace("cpu mp=%u apic=%u package=%u core=%u thread=%u "
-			  "state=%s signature=0x%08x", c->mp, c->mp_apic,
-			  c->package, c->core, c->thread,
-			  cpu_state_name(c->state), c->signature);
+			  "state=%s signature=0x%08x group=%s number=%s", c->mp,
+			  c->mp_apic, c->package, c->core, c->thread,
+			  cpu_state_name(c->state), c->signature, group,
+			  number);
 	}
 }

@@ -76,18 +76,19 @@ parse_options(void)
 			   nbad > 1 ? "s" : "");
 }
 
+/* The core first: the table shows where it placed each processor. */
 static void
 ready(void)
 {
 	uint32_t active, held;
 
+	hal_init(&opts);
 	cpus_print(&machine);
 	cpus_count(&machine, &active, &held);
 	con_printf("%u active (BSP included), %u held for hot-add.\n",
 		   active, held);
 	con_trace("ready active=%u held=%u max=%u", active, held,
 		  active + held);
-	hal_init(&opts, active, held);
 }
 
 static int
@@ -105,25 +106,45 @@ run_script(const char *path)
 	return r;
 }
 
+static int
+prompt(void)
+{
+	char line[TOK_MAX];
+
+	con_printf("Type help for the commands.\n");
+	while (con_readline("hotadd> ", line, sizeof line) >= 0)
+		if (cmd_line(line) == CMD_SHUTDOWN)
+			return CMD_SHUTDOWN;
+	return CMD_OK;
+}
+
 /* Config commands, --script, --run, then the prompt unless --batch. */
 static int
 session(void)
 {
-	char line[TOK_MAX];
-
 	if (config && cmd_text(config, "config", 1) == CMD_SHUTDOWN)
 		return CMD_SHUTDOWN;
 	if (opts.script[0] && run_script(opts.script) == CMD_SHUTDOWN)
 		return CMD_SHUTDOWN;
 	if (opts.run[0] && cmd_line(opts.run) == CMD_SHUTDOWN)
 		return CMD_SHUTDOWN;
+	return opts.batch ? CMD_OK : prompt();
+}
+
+/*
+ * After a bugcheck (stop.c has reported it): with --batch, power off;
+ * otherwise the transcript is saved and the prompt comes back, the
+ * commands that would change the machine refused.
+ */
+static int
+stopped(void)
+{
 	if (opts.batch)
-		return CMD_OK;
-	con_printf("Type help for the commands.\n");
-	while (con_readline("hotadd> ", line, sizeof line) >= 0)
-		if (cmd_line(line) == CMD_SHUTDOWN)
-			return CMD_SHUTDOWN;
-	return CMD_OK;
+		return CMD_SHUTDOWN;
+	con_save();
+	con_printf("Only help, cpus, drivers, save, echo, sleep, trace, "
+		   "explain, quiet and shutdown work now.\n");
+	return prompt();
 }
 
 EFI_STATUS
@@ -149,10 +170,14 @@ efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	if (opts.bench)
 		bench_bringup(&machine);
 	ready();
-	r = session();
-	cmd_unload_all();
+	if (__builtin_setjmp(stop_jump) == 0)
+		r = session();
+	else
+		r = stopped();
+	if (!stop_code())
+		cmd_unload_all();	/* no driver code runs after a stop */
 	bringup_stop(&machine);
-	con_trace("exit status=0x%08x", 0);
+	con_trace("exit status=0x%08x", stop_code());
 	if (opts.batch)
 		con_save();
 	if (opts.batch || r == CMD_SHUTDOWN)

@@ -19,41 +19,47 @@ static int cmd_shutdown(int argc, char **argv);
 static int cmd_save(int argc, char **argv);
 static int cmd_check(int argc, char **argv);
 
+/* After a bugcheck only the commands that change nothing (and run no
+ * driver code) work: `stopped` says which. */
 static const struct command {
 	const char *name;
 	int min, max;		/* arguments after the name */
 	int (*run)(int argc, char **argv);
 	const char *args, *help;
+	int stopped;		/* works on a stopped machine */
 } commands[] = {
-	{ "help", 0, 0, cmd_help, "", "list the commands" },
-	{ "cpus", 0, 0, cmd_cpus, "", "print the processor table" },
+	{ "help", 0, 0, cmd_help, "", "list the commands", 1 },
+	{ "cpus", 0, 0, cmd_cpus, "", "print the processor table", 1 },
 	{ "add", 1, 1, cmd_add, "<mp|next|all>",
-	  "hot-add a held processor (KeStartDynamicProcessor)" },
+	  "hot-add a held processor (KeStartDynamicProcessor)", 0 },
 	{ "load", 1, CMD_ARGS - 1, cmd_load,
-	  "<driver> [as <name>] [key=value ...]", "load a driver" },
-	{ "unload", 1, 1, cmd_unload, "<name>", "unload a driver" },
+	  "<driver> [as <name>] [key=value ...]", "load a driver", 0 },
+	{ "unload", 1, 1, cmd_unload, "<name>", "unload a driver", 0 },
 	{ "drivers", 0, 0, cmd_drivers, "",
-	  "list the drivers, loaded and available" },
+	  "list the drivers, loaded and available", 1 },
 	{ "fault", 2, 2, cmd_fault, "<timeout|error> <mp|next>",
-	  "make the next start of that processor time out or fail" },
+	  "make the next start of that processor time out or fail", 0 },
 	{ "check", 0, 0, cmd_check, "",
-	  "self-check the firmware's MP Services (AP loops pause)" },
+	  "self-check the firmware's MP Services (AP loops pause)", 0 },
 	{ "bench", 0, 0, cmd_bench, "",
-	  "time hot-adds against bare starts (uses held processors)" },
+	  "time hot-adds against bare starts (uses held processors)", 0 },
 	{ "ipi", 0, 0, cmd_ipi, "",
-	  "KeIpiGenericCall: show which processors ran it" },
+	  "KeIpiGenericCall: show which processors ran it", 0 },
 	{ "stats", 0, 0, cmd_stats, "",
-	  "processor loop counts and each driver's figures" },
-	{ "trace", 1, 1, cmd_switch, "on|off", "the machine-readable @ lines" },
-	{ "explain", 1, 1, cmd_switch, "on|off", "narrate each step of an add" },
+	  "processor loop counts and each driver's figures", 0 },
+	{ "trace", 1, 1, cmd_switch, "on|off", "the machine-readable @ lines",
+	  1 },
+	{ "explain", 1, 1, cmd_switch, "on|off", "narrate each step of an add",
+	  1 },
 	{ "quiet", 1, 1, cmd_switch, "on|off",
-	  "no line per notification (the @ lines stay)" },
-	{ "sleep", 1, 1, cmd_sleep, "<ms>", "wait, processors keep working" },
-	{ "echo", 0, CMD_ARGS - 1, cmd_echo, "<text>", "print the text" },
+	  "no line per notification (the @ lines stay)", 1 },
+	{ "sleep", 1, 1, cmd_sleep, "<ms>", "wait, processors keep working",
+	  1 },
+	{ "echo", 0, CMD_ARGS - 1, cmd_echo, "<text>", "print the text", 1 },
 	{ "save", 0, 0, cmd_save, "", "write the transcript to "
-	  "\\EFI\\hotadd\\hotadd.log" },
+	  "\\EFI\\hotadd\\hotadd.log", 1 },
 	{ "shutdown", 0, 0, cmd_shutdown, "", "stop every processor and "
-	  "power off" },
+	  "power off", 1 },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -181,6 +187,11 @@ run(const char *text)
 		if (argc - 1 < commands[i].min || argc - 1 > commands[i].max) {
 			con_error("usage: %s %s", commands[i].name,
 				  commands[i].args);
+			return CMD_ERROR;
+		}
+		if (stop_code() && !commands[i].stopped) {
+			con_error("%s: refused, the machine stopped at bugcheck "
+				  "0x%08X", argv[0], stop_code());
 			return CMD_ERROR;
 		}
 		return commands[i].run(argc, argv);

@@ -59,7 +59,6 @@ add_one(struct cpu *c)
 		    "dynamic-processor lock, so no driver can register "
 		    "meanwhile; the processor will be NT index %u, the "
 		    "active count.", c->mp, n);
-	trace_adding = 1;
 	return NT_SUCCESS(KeStartDynamicProcessor(c->mp)) ? CMD_OK : CMD_ERROR;
 }
 

@@ -4,6 +4,8 @@
  * what the callback left in *OperationStatus.
  */
 #include "con.h"
+#include "cpu.h"
+#include "hal.h"
 #include "trace.h"
 
 static const char *const state_names[] = {
@@ -11,9 +13,6 @@ static const char *const state_names[] = {
 	[KeProcessorAddCompleteNotify] = "complete",
 	[KeProcessorAddFailureNotify] = "failure",
 };
-
-static int last_state = -1;	/* of the pass being narrated */
-int trace_adding;		/* between add_one and sink->added */
 
 static const char *
 state_name(KE_PROCESSOR_CHANGE_NOTIFY_STATE s)
@@ -30,7 +29,6 @@ name(struct ke_driver *d)
 static VOID
 registered(struct ke_driver *d, ULONG flags, PVOID handle)
 {
-	last_state = -1;
 	con_printf("%s registered for processor changes (flags %u): %s\n",
 		   name(d), flags, handle ? "ok" : "refused, NULL handle");
 	if (handle)
@@ -47,13 +45,15 @@ deregistered(struct ke_driver *d)
 }
 
 /*
- * Narrate the passes of an add, a sentence when a new pass begins; a
- * registration's ADD_EXISTING replay gets one sentence of its own.
+ * A pass begins: the @pass line and, with --explain, a sentence, both
+ * before the pass's first callback. A registration's ADD_EXISTING
+ * replay gets one sentence of its own, at its Start pass.
  */
 static VOID
-explain_pass(const KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT *ctx)
+pass(KE_PROCESSOR_CHANGE_NOTIFY_STATE state, ULONG nt, BOOLEAN replay,
+     struct ke_driver *d)
 {
-	static const char *const pass[] = {
+	static const char *const add_pass[] = {
 		"Start pass: each registered callback, in registration "
 		"order, hears that processor %u is coming and may veto it "
 		"by setting *OperationStatus to an error.",
@@ -61,26 +61,24 @@ explain_pass(const KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT *ctx)
 		"each callback hears it is ready to use.",
 		"Failure pass: processor %u will not be added; each callback, "
 		"in the same order, hears it with the final status (a veto's "
-		"code, or why the start failed).",
+		"code, or why the start failed) in ChangeContext->Status.",
 	};
 
-	if ((int)ctx->State == last_state || (unsigned)ctx->State > 2)
-		return;
-	if (!trace_adding && last_state == -1)
-		con_explain("ADD_EXISTING replay: the new registration hears "
-			    "each active processor as if it were being added, "
-			    "every Start first, then every Complete (or, after "
-			    "a veto, Failure for those before it).");
-	else if (trace_adding)
-		con_explain(pass[ctx->State], ctx->NtNumber);
-	last_state = (int)ctx->State;
+	con_trace("pass state=%s nt=%u kind=%s drv=%s", state_name(state), nt,
+		  replay ? "replay" : "add", name(d));
+	if (replay && state == KeProcessorAddStartNotify)
+		con_explain("ADD_EXISTING replay: %s hears each active "
+			    "processor as if it were being added, every Start "
+			    "first, then every Complete (or, after a veto, "
+			    "Failure for those before it).", name(d));
+	else if (!replay && (unsigned)state < 3)
+		con_explain(add_pass[state], nt);
 }
 
 static VOID
 notify(struct ke_driver *d, const KE_PROCESSOR_CHANGE_NOTIFY_CONTEXT *ctx,
        NTSTATUS op)
 {
-	explain_pass(ctx);
 	if (!con_quiet)
 		con_printf("  %-12s %-8s nt %u (group %u number %u) status "
 			   "0x%08x op 0x%08x\n", name(d),
@@ -111,13 +109,33 @@ dbg(struct ke_driver *d, const char *text)
 static VOID
 added(ULONG slot, ULONG index, NTSTATUS status, ULONG active)
 {
-	last_state = -1;
-	trace_adding = 0;
 	con_printf("add mp %u as nt %u: %s (status 0x%08x), %u active\n",
 		   slot, index, NT_SUCCESS(status) ? "added" : "FAILED",
 		   (unsigned)status, active);
 	con_trace("add mp=%u nt=%u status=0x%08x active=%u", slot, index,
 		  (unsigned)status, active);
+}
+
+/* KeBugCheckEx: never returns (stop.c). */
+static VOID
+bugcheck(struct ke_driver *d, ULONG code, ULONG_PTR p1, ULONG_PTR p2,
+	 ULONG_PTR p3, ULONG_PTR p4)
+{
+	const uintptr_t p[4] = { p1, p2, p3, p4 };
+
+	stop_machine(name(d), code, p);
+}
+
+static VOID
+ipi_missing(ULONG index, ULONG waited_ms)
+{
+	uint32_t n;
+
+	for (n = 0; n < machine.ncpu && machine.cpu[n].index != index; n++)
+		;
+	con_error("KeIpiGenericCall: nt %u (mp %d) did not take the call "
+		  "within %u ms; no processor ran the worker", index,
+		  n < machine.ncpu ? (int)n : -1, waited_ms);
 }
 
 const struct ke_sink trace_sink = {
@@ -127,4 +145,7 @@ const struct ke_sink trace_sink = {
 	.verifier = verifier,
 	.dbg = dbg,
 	.added = added,
+	.pass = pass,
+	.bugcheck = bugcheck,
+	.ipi_missing = ipi_missing,
 };

@@ -5,6 +5,5 @@
 #include <ke.h>
 
 extern const struct ke_sink trace_sink;
-extern int trace_adding;	/* set by the add command, for --explain */
 
 #endif

@@ -45,11 +45,12 @@ static NTSTATUS b_start(ULONG slot, ULONG index)
 	return STATUS_SUCCESS;
 }
 
-static ULONG_PTR b_broadcast(ULONG count, PKIPI_BROADCAST_WORKER fn,
-			     ULONG_PTR ctx)
+/* No other processor runs here: nothing is ever posted. */
+static VOID b_post(ULONG count, VOID (*entry)(ULONG_PTR), ULONG_PTR arg)
 {
 	(VOID)count;
-	return fn(ctx);
+	(VOID)entry;
+	(VOID)arg;
 }
 
 static ULONG b_current(VOID)
@@ -67,18 +68,40 @@ static VOID b_free(PVOID p)
 	free(p);
 }
 
+static ULONG64 b_clock_us(VOID)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (ULONG64)t.tv_sec * 1000000 + (ULONG64)t.tv_nsec / 1000;
+}
+
+static VOID b_relax(VOID)
+{
+}
+
 static const struct ke_backend backend = {
-	.start = b_start, .broadcast = b_broadcast, .current = b_current,
-	.alloc = b_alloc, .free = b_free,
+	.start = b_start, .post = b_post, .current = b_current,
+	.alloc = b_alloc, .free = b_free, .clock_us = b_clock_us,
+	.relax = b_relax,
 };
 
+/* One package of max processors, slots 0..max-1, the first active ones
+ * running. */
 static VOID machine(ULONG max, ULONG active, ULONG group_size)
 {
+	static struct ke_processor table[KE_MAX_PROCESSORS];
 	struct ke_config cfg = {
-		.max = max, .active = active, .group_size = group_size,
+		.processors = table, .count = max, .group_size = group_size,
 		.verifier = TRUE,
 	};
+	ULONG i;
 
+	for (i = 0; i < max; i++)
+		table[i] = (struct ke_processor){
+			.slot = i, .core = i, .active = i < active,
+			.present = TRUE,
+		};
 	if (ke_init(&cfg, &backend, NULL) != STATUS_SUCCESS) {
 		fprintf(stderr, "bench: ke_init(%u/%u) failed\n", active, max);
 		exit(1);

@@ -241,6 +241,13 @@ hal_ap_idle(void)
 	stub_idle++;
 }
 
+/* The machine never stops under the fuzzer. */
+uint32_t
+stop_code(void)
+{
+	return 0;
+}
+
 /* ---- the commands of cmdcpu.c and cmddrv.c ---- */
 
 /*

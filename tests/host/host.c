@@ -1,16 +1,18 @@
 /*
  * host.c: the host backend. Each processor thread runs
  * KiInitializeDynamicProcessor, reports online and then loops on a
- * shared mailbox for broadcasts, as the EFI side's APs do. A hung
- * processor (HOST_TIMEOUT) never reports: the BSP's timed wait expires
- * and the thread is reset (told to exit and joined). Only for that
- * injected hang is the wait short, so tests stay fast; every real start
- * may take up to START_WAIT_MS.
+ * shared mailbox for the core's posts (KeIpiGenericCall), as the EFI
+ * side's APs do. A hung processor (HOST_TIMEOUT) never reports: the
+ * BSP's timed wait expires and the thread is reset (told to exit and
+ * joined). Only for that injected hang is the wait short, so tests stay
+ * fast; every real start may take up to START_WAIT_MS.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "host.h"
@@ -18,6 +20,7 @@
 #define START_WAIT_MS 30000
 #define HANG_WAIT_MS 5
 #define STACK_BYTES (512 * 1024)
+#define POISON 0xa5		/* fresh memory is never zero */
 
 enum cpu_state { CPU_OFF, CPU_STARTING, CPU_ONLINE, CPU_FAILED };
 
@@ -27,21 +30,22 @@ struct cpu {
 	enum host_fault fault;
 	enum cpu_state state;
 	BOOLEAN stop;
-	ULONG seen;		/* last broadcast generation handled */
+	BOOLEAN deaf;		/* ignores the mailbox */
+	BOOLEAN busy;		/* inside a posted call */
+	ULONG seen;		/* last post looked at */
 };
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-static pthread_mutex_t bcast_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct cpu cpus[HOST_MAX];
 static enum host_fault faults[HOST_MAX];
-static ULONG nslots;
-static __thread ULONG self;
+static ULONG nslots, bsp_slot;
+static __thread ULONG self, self_slot;
 
-/* The mailbox: generation, work, and how many have still to finish. */
-static ULONG bc_gen, bc_count, bc_pending;
-static PKIPI_BROADCAST_WORKER bc_fn;
-static ULONG_PTR bc_ctx;
+/* The mailbox: generation, what to call, who takes part. */
+static ULONG bc_gen, bc_count, bc_from;
+static VOID (*bc_entry)(ULONG_PTR);
+static ULONG_PTR bc_arg;
 
 static LONG allocs, fail_allocs;
 static ULONG starts;
@@ -66,25 +70,27 @@ static enum cpu_state state_of(struct cpu *c)
 
 static VOID run_loop(struct cpu *c)
 {
-	PKIPI_BROADCAST_WORKER fn;
-	ULONG_PTR ctx;
+	VOID (*entry)(ULONG_PTR);
+	ULONG_PTR arg;
 
 	pthread_mutex_lock(&mu);
 	for (;;) {
-		while (!c->stop && c->seen == bc_gen)
+		while (!c->stop && (c->deaf || c->seen == bc_gen))
 			pthread_cond_wait(&cv, &mu);
 		if (c->stop)
 			break;
 		c->seen = bc_gen;
-		if (c->index >= bc_count)
+		pthread_cond_broadcast(&cv);	/* host_deaf waits for it */
+		if (c->index >= bc_count || c->index == bc_from)
 			continue;
-		fn = bc_fn;
-		ctx = bc_ctx;
+		entry = bc_entry;
+		arg = bc_arg;
+		c->busy = TRUE;
 		pthread_mutex_unlock(&mu);
-		fn(ctx);
+		entry(arg);
 		pthread_mutex_lock(&mu);
-		if (--bc_pending == 0)
-			pthread_cond_broadcast(&cv);
+		c->busy = FALSE;
+		pthread_cond_broadcast(&cv);
 	}
 	pthread_mutex_unlock(&mu);
 }
@@ -102,6 +108,7 @@ static void *cpu_main(void *arg)
 	struct cpu *c = arg;
 
 	self = c->index;
+	self_slot = (ULONG)(c - cpus);
 	switch (c->fault) {
 	case HOST_TIMEOUT:
 		hang(c);
@@ -128,6 +135,7 @@ static VOID spawn(struct cpu *c, ULONG index, enum host_fault f)
 	c->index = index;
 	c->fault = f;
 	c->stop = FALSE;
+	c->deaf = FALSE;
 	c->state = CPU_STARTING;
 	c->seen = bc_gen;
 	pthread_attr_init(&attr);
@@ -177,7 +185,7 @@ static NTSTATUS host_start(ULONG slot, ULONG index)
 	enum cpu_state s;
 
 	__atomic_add_fetch(&starts, 1, __ATOMIC_RELAXED);
-	if (slot == 0 || slot >= nslots || state_of(c) != CPU_OFF)
+	if (slot == bsp_slot || slot >= nslots || state_of(c) != CPU_OFF)
 		return STATUS_UNSUCCESSFUL;
 	f = faults[slot];
 	faults[slot] = HOST_OK;
@@ -191,32 +199,17 @@ static NTSTATUS host_start(ULONG slot, ULONG index)
 	return s == CPU_FAILED ? STATUS_UNSUCCESSFUL : STATUS_IO_TIMEOUT;
 }
 
-/* Callers are the BSP (index 0): the other processors are the threads. */
-static ULONG_PTR host_broadcast(ULONG count, PKIPI_BROADCAST_WORKER fn,
-				ULONG_PTR ctx)
+/* Every processor thread below count but the caller takes it, once. */
+static VOID host_post(ULONG count, VOID (*entry)(ULONG_PTR), ULONG_PTR arg)
 {
-	ULONG_PTR r;
-
-	if (self != 0) {
-		fprintf(stderr, "host: broadcast from processor %u\n", self);
-		abort();
-	}
-	pthread_mutex_lock(&bcast_mu);
 	pthread_mutex_lock(&mu);
-	bc_fn = fn;
-	bc_ctx = ctx;
+	bc_entry = entry;
+	bc_arg = arg;
 	bc_count = count;
-	bc_pending = count - 1;
+	bc_from = self;
 	bc_gen++;
 	pthread_cond_broadcast(&cv);
 	pthread_mutex_unlock(&mu);
-	r = fn(ctx);
-	pthread_mutex_lock(&mu);
-	while (bc_pending)
-		pthread_cond_wait(&cv, &mu);
-	pthread_mutex_unlock(&mu);
-	pthread_mutex_unlock(&bcast_mu);
-	return r;
 }
 
 static ULONG host_current(VOID)
@@ -232,8 +225,10 @@ static PVOID host_alloc(SIZE_T bytes)
 	    __atomic_sub_fetch(&fail_allocs, 1, __ATOMIC_RELAXED) >= 0)
 		return NULL;
 	p = malloc(bytes);
-	if (p)
-		__atomic_add_fetch(&allocs, 1, __ATOMIC_RELAXED);
+	if (!p)
+		return NULL;
+	memset(p, POISON, bytes);
+	__atomic_add_fetch(&allocs, 1, __ATOMIC_RELAXED);
 	return p;
 }
 
@@ -243,31 +238,57 @@ static VOID host_free(PVOID p)
 	free(p);
 }
 
+static ULONG64 host_clock_us(VOID)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (ULONG64)t.tv_sec * 1000000 + (ULONG64)t.tv_nsec / 1000;
+}
+
+/* Many more threads than cores: a waiter gives its core away. */
+static VOID host_relax(VOID)
+{
+	sched_yield();
+}
+
 const struct ke_backend host_backend = {
 	.start = host_start,
-	.broadcast = host_broadcast,
+	.post = host_post,
 	.current = host_current,
 	.alloc = host_alloc,
 	.free = host_free,
+	.clock_us = host_clock_us,
+	.relax = host_relax,
 };
 
-VOID host_init(ULONG max, ULONG active)
+VOID host_init(const struct ke_processor *p, ULONG count)
 {
-	ULONG i;
+	ULONG i, index = 0;
 
-	if (max > HOST_MAX || active > max) {
-		fprintf(stderr, "host: bad machine %u/%u\n", active, max);
+	nslots = 0;
+	for (i = 0; i < count; i++)
+		if (p[i].slot >= nslots)
+			nslots = p[i].slot + 1;
+	if (nslots > HOST_MAX) {
+		fprintf(stderr, "host: slot %u past %u\n", nslots - 1,
+			HOST_MAX);
 		abort();
 	}
-	nslots = max;
-	self = 0;
 	allocs = fail_allocs = 0;
 	starts = 0;
-	for (i = 0; i < max; i++)
+	for (i = 0; i < nslots; i++)
 		faults[i] = HOST_OK;
-	for (i = 1; i < active; i++) {
-		spawn(&cpus[i], i, HOST_OK);
-		if (wait_started(&cpus[i], START_WAIT_MS) != CPU_ONLINE)
+	for (i = 0; i < count; i++) {
+		if (!p[i].active)
+			continue;
+		if (index == 0) {	/* the calling thread */
+			bsp_slot = self_slot = p[i].slot;
+			self = index++;
+			continue;
+		}
+		spawn(&cpus[p[i].slot], index++, HOST_OK);
+		if (wait_started(&cpus[p[i].slot], START_WAIT_MS) != CPU_ONLINE)
 			abort();
 	}
 }
@@ -276,14 +297,30 @@ VOID host_fini(VOID)
 {
 	ULONG i;
 
-	for (i = 1; i < nslots; i++)
-		if (state_of(&cpus[i]) != CPU_OFF)
+	for (i = 0; i < nslots; i++)
+		if (i != bsp_slot && state_of(&cpus[i]) != CPU_OFF)
 			reap(&cpus[i]);
 }
 
 VOID host_fault(ULONG slot, enum host_fault f)
 {
 	faults[slot] = f;
+}
+
+/* Deaf: the processor's loop leaves the mailbox alone. Hearing again,
+ * it has taken the last post, and returned from it, before this
+ * returns. */
+VOID host_deaf(ULONG slot, BOOLEAN deaf)
+{
+	struct cpu *c = &cpus[slot];
+
+	pthread_mutex_lock(&mu);
+	c->deaf = deaf;
+	pthread_cond_broadcast(&cv);
+	while (!deaf && c->state == CPU_ONLINE &&
+	       (c->seen != bc_gen || c->busy))
+		pthread_cond_wait(&cv, &mu);
+	pthread_mutex_unlock(&mu);
 }
 
 VOID host_fail_allocs(LONG n)
@@ -304,4 +341,9 @@ ULONG host_starts(VOID)
 VOID host_bind(ULONG index)
 {
 	self = index;
+}
+
+ULONG host_slot(VOID)
+{
+	return self_slot;
 }

@@ -19,12 +19,16 @@ enum host_fault {
 
 extern const struct ke_backend host_backend;
 
-/* Slots 0..max-1; slots 1..active-1 run at once as indices 1..active-1. */
-VOID host_init(ULONG max, ULONG active);
+/* The processors of the table; the active ones run at once, with the NT
+ * indices the core gives them (table order), the calling thread being
+ * the first, index 0. */
+VOID host_init(const struct ke_processor *p, ULONG count);
 /* Stops and joins every processor thread. */
 VOID host_fini(VOID);
 /* The next start of slot fails this way. */
 VOID host_fault(ULONG slot, enum host_fault f);
+/* Slot's processor ignores posts (KeIpiGenericCall) while deaf. */
+VOID host_deaf(ULONG slot, BOOLEAN deaf);
 /* The next n allocations fail. */
 VOID host_fail_allocs(LONG n);
 /* Blocks allocated through the backend and not freed. */
@@ -34,5 +38,8 @@ ULONG host_starts(VOID);
 /* The calling thread acts as running on processor `index` (a test thread
  * that calls into the core "from another processor"). */
 VOID host_bind(ULONG index);
+/* The slot of the thread that calls: the backend's own idea of which
+ * processor runs, kept apart from the NT index the core gave it. */
+ULONG host_slot(VOID);
 
 #endif

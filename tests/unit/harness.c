@@ -3,6 +3,7 @@
  * machine.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -12,10 +13,23 @@ int ncalls;
 struct event events[LOG_MAX];
 int nevents;
 ULONG notifies;
+ULONG ipi_timeout_ms;
+BOOLEAN log_passes = TRUE;
+jmp_buf bugcheck_jump;
+BOOLEAN bugcheck_armed;
 
+/* Events may come from several processors at once (the verifier's
+ * reports from IPI workers): each takes its own place. */
 static struct event *new_event(char kind, struct ke_driver *d)
 {
-	struct event *e = &events[nevents < LOG_MAX ? nevents++ : LOG_MAX - 1];
+	int i = __atomic_fetch_add(&nevents, 1, __ATOMIC_SEQ_CST);
+	struct event *e;
+
+	if (i >= LOG_MAX) {		/* full: the last place is reused */
+		__atomic_fetch_sub(&nevents, 1, __ATOMIC_SEQ_CST);
+		i = LOG_MAX - 1;
+	}
+	e = &events[i];
 
 	memset(e, 0, sizeof(*e));
 	e->kind = kind;
@@ -56,11 +70,52 @@ static VOID on_added(ULONG slot, ULONG index, NTSTATUS status, ULONG active)
 	e->active = active;
 }
 
+static VOID on_pass(KE_PROCESSOR_CHANGE_NOTIFY_STATE state, ULONG nt,
+		    BOOLEAN replay, struct ke_driver *d)
+{
+	struct event *e;
+
+	if (!log_passes)
+		return;
+	e = new_event('p', d);
+	e->status = state;
+	e->index = nt;
+	e->replay = replay;
+}
+
+static VOID on_bugcheck(struct ke_driver *d, ULONG code, ULONG_PTR p1,
+			ULONG_PTR p2, ULONG_PTR p3, ULONG_PTR p4)
+{
+	struct event *e = new_event('b', d);
+
+	e->code = code;
+	e->param[0] = p1;
+	e->param[1] = p2;
+	e->param[2] = p3;
+	e->param[3] = p4;
+	if (!bugcheck_armed) {
+		fprintf(stderr, "unexpected bugcheck 0x%x\n", code);
+		abort();
+	}
+	longjmp(bugcheck_jump, 1);
+}
+
+static VOID on_ipi_missing(ULONG index, ULONG waited_ms)
+{
+	struct event *e = new_event('i', NULL);
+
+	e->index = index;
+	e->active = waited_ms;
+}
+
 const struct ke_sink rec_sink = {
 	.notify = on_notify,
 	.verifier = on_verifier,
 	.dbg = on_dbg,
 	.added = on_added,
+	.pass = on_pass,
+	.bugcheck = on_bugcheck,
+	.ipi_missing = on_ipi_missing,
 };
 
 VOID reset_log(VOID)
@@ -70,17 +125,37 @@ VOID reset_log(VOID)
 	notifies = 0;
 }
 
-VOID machine(ULONG max, ULONG active, ULONG group_size, ULONG cap)
+VOID machine_table(const struct ke_processor *p, ULONG count,
+		   ULONG group_size, ULONG cap)
 {
 	struct ke_config cfg = {
-		.max = max, .active = active, .group_size = group_size,
-		.cap = cap, .verifier = TRUE,
+		.processors = p, .count = count, .group_size = group_size,
+		.cap = cap, .ipi_timeout_ms = ipi_timeout_ms,
+		.verifier = TRUE,
 	};
 
 	reset_log();
 	assert_int_equal(ke_init(&cfg, &host_backend, &rec_sink),
 			 STATUS_SUCCESS);
-	host_init(max, active);
+	host_init(p, count);
+}
+
+const struct ke_processor *one_package(ULONG max, ULONG active)
+{
+	static struct ke_processor p[KE_MAX_PROCESSORS];
+	ULONG i;
+
+	for (i = 0; i < max; i++)
+		p[i] = (struct ke_processor){
+			.slot = i, .core = i, .active = i < active,
+			.present = TRUE,
+		};
+	return p;
+}
+
+VOID machine(ULONG max, ULONG active, ULONG group_size, ULONG cap)
+{
+	machine_table(one_package(max, active), max, group_size, cap);
 }
 
 int setup_small(void **state)
@@ -110,6 +185,8 @@ VOID probe_cb(PVOID ctx, PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c, PNTSTATUS op)
 	k->status = c->Status;
 	k->op = *op;
 	k->pn = c->ProcNumber;
+	k->events_before = nevents;
+	k->irql = KeGetCurrentIrql();
 	k->active = KeQueryActiveProcessorCountEx(ALL_PROCESSOR_GROUPS);
 	k->index_of_number = KeGetProcessorIndexFromNumber(&c->ProcNumber);
 	if (p->veto && c->State == KeProcessorAddStartNotify &&
@@ -132,6 +209,17 @@ int count_events(char kind)
 	for (i = 0; i < nevents; i++)
 		n += events[i].kind == kind;
 	return n;
+}
+
+struct event *nth_event(char kind, int n)
+{
+	int i;
+
+	for (i = 0; i < nevents; i++)
+		if (events[i].kind == kind && n-- == 0)
+			return &events[i];
+	fail_msg("no event '%c' number %d", kind, n);
+	return NULL;
 }
 
 int count_rule(const char *rule)

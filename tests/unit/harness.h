@@ -27,6 +27,8 @@ struct call {
 	ULONG active;			/* active count during the call */
 	ULONG index_of_number;		/* index of ChangeContext->ProcNumber */
 	PROCESSOR_NUMBER pn;
+	int events_before;		/* sink events made before the call */
+	KIRQL irql;
 };
 
 struct probe;
@@ -43,12 +45,16 @@ struct probe {
 };
 
 struct event {
-	char kind;			/* 'v' verifier, 'd' dbg, 'a' added */
+	char kind;	/* 'v' verifier, 'd' dbg, 'a' added, 'p' pass,
+			   'b' bugcheck, 'i' a processor missed an IPI */
 	char driver[KE_NAME_MAX];
 	char rule[32];
 	char text[256];
-	ULONG slot, index, active;
-	NTSTATUS status;
+	ULONG slot, index, active;	/* 'p': index is nt, 'i': index */
+	NTSTATUS status;		/* 'p': the state */
+	BOOLEAN replay;			/* 'p' */
+	ULONG code;			/* 'b' */
+	ULONG_PTR param[4];		/* 'b' */
 };
 
 extern struct call calls[LOG_MAX];
@@ -58,8 +64,33 @@ extern int nevents;
 extern ULONG notifies;			/* sink->notify invocations */
 extern const struct ke_sink rec_sink;
 
-/* Machine: max processors, active at boot, group size, cap. */
+/* Machine: max processors, active at boot, group size, cap: one package
+ * whose processors are slots 0..max-1, the first `active` running. */
 VOID machine(ULONG max, ULONG active, ULONG group_size, ULONG cap);
+/* The table machine() uses (static storage, rewritten by each call). */
+const struct ke_processor *one_package(ULONG max, ULONG active);
+/* The same from a table of processors. */
+VOID machine_table(const struct ke_processor *p, ULONG count,
+		   ULONG group_size, ULONG cap);
+/* KeIpiGenericCall's arrival wait for the next machine (0: the core's). */
+extern ULONG ipi_timeout_ms;
+/* Whether pass events are kept (TRUE; thousands of replays would fill
+ * the log). */
+extern BOOLEAN log_passes;
+
+/* KeBugCheckEx unwinds to the EXPECT_BUGCHECK that armed it; anywhere
+ * else it fails the test. */
+extern jmp_buf bugcheck_jump;
+extern BOOLEAN bugcheck_armed;
+#define EXPECT_BUGCHECK(stmt) do {					\
+	if (setjmp(bugcheck_jump) == 0) {				\
+		bugcheck_armed = TRUE;					\
+		stmt;							\
+		bugcheck_armed = FALSE;					\
+		fail_msg("no bugcheck from %s", #stmt);			\
+	}								\
+	bugcheck_armed = FALSE;						\
+} while (0)
 int teardown(void **state);
 int setup_small(void **state);		/* 8 present, 4 active */
 
@@ -67,8 +98,9 @@ PROCESSOR_CALLBACK_FUNCTION probe_cb;
 PVOID reg_probe(struct probe *p, ULONG flags);
 VOID reset_log(VOID);
 
-/* Events of one kind, or with a given rule. */
+/* Events of one kind, or with a given rule; the n-th of a kind (from 0). */
 int count_events(char kind);
+struct event *nth_event(char kind, int n);
 int count_rule(const char *rule);
 
 /* Asserts calls[from..] holds exactly state `s` for processor nt, in

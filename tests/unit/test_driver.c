@@ -47,12 +47,14 @@ static PVOID counting_alloc(SIZE_T n)
 static void test_sample_driver_fails_load_with_callback_status(void **state)
 {
 	struct ke_backend be = host_backend;
-	struct ke_config cfg = { .max = 8, .active = 4, .verifier = TRUE };
+	struct ke_config cfg = {
+		.processors = one_package(8, 4), .count = 8, .verifier = TRUE,
+	};
 
 	(void)state;
 	real_alloc = host_backend.alloc;
 	be.alloc = counting_alloc;
-	allocs_left = 1;	/* ke_init's per-processor block */
+	allocs_left = 100;	/* whatever ke_init needs */
 	assert_int_equal(ke_init(&cfg, &be, &rec_sink), STATUS_SUCCESS);
 	allocs_left = 3;	/* registration, blocks 0 and 1; 2 fails */
 	assert_int_equal(ke_load_driver(&drv, "sample", "", DriverEntry),
@@ -118,20 +120,30 @@ static NTSTATUS pool_user(PDRIVER_OBJECT o, PUNICODE_STRING path)
 	return STATUS_SUCCESS;
 }
 
+static BOOLEAN all_bytes(const void *p, int value, SIZE_T n)
+{
+	const unsigned char *b = p;
+	SIZE_T i;
+
+	for (i = 0; i < n; i++)
+		if (b[i] != value)
+			return FALSE;
+	return TRUE;
+}
+
+/* The host backend hands out memory filled with 0xa5, so a block that
+ * reads all zero was zeroed by the pool. */
 static void test_pool_charged_to_current_driver(void **state)
 {
-	unsigned char *b;
-	int i;
-
 	(void)state;
 	assert_int_equal(ke_load_driver(&drv, "pool", "", pool_user),
 			 STATUS_SUCCESS);
 	assert_int_equal(drv.pool_blocks, 3);
 	assert_int_equal(drv.pool_bytes, 72);
-	b = blocks[0];
-	for (i = 0; i < 40; i++)
-		assert_int_equal(b[i], 0);	/* ExAllocatePool2 zeroes */
-	assert_int_equal((ULONG_PTR)b % 16, 0);
+	assert_true(all_bytes(blocks[0], 0, 40));	/* ExAllocatePool2 zeroes */
+	assert_true(all_bytes(blocks[1], 0xa5, 24));	/* WithTag does not */
+	assert_int_equal((ULONG_PTR)blocks[0] % 16, 0);
+	assert_int_equal((ULONG_PTR)blocks[1] % 16, 0);
 	ExFreePoolWithTag(blocks[0], 'aTst');
 	ExFreePool(blocks[2]);
 	assert_int_equal(drv.pool_blocks, 1);
@@ -139,6 +151,75 @@ static void test_pool_charged_to_current_driver(void **state)
 	ExFreePoolWithTag(blocks[1], 'bTst');
 	ke_unload_driver(&drv);
 	assert_int_equal(ke_violations(), 0);
+}
+
+/* WDK ExAllocatePool2 flags: uninitialised, cache-line aligned. */
+static void test_pool2_uninitialized_and_cache_aligned(void **state)
+{
+	PVOID p[8];
+	int i;
+
+	(void)state;
+	p[0] = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED,
+			       32, 'xxxx');
+	assert_true(all_bytes(p[0], 0xa5, 32));
+	ExFreePool(p[0]);
+	for (i = 0; i < 8; i++) {
+		p[i] = ExAllocatePool2(POOL_FLAG_NON_PAGED |
+				       POOL_FLAG_CACHE_ALIGNED, 8 + i, 'xxxx');
+		assert_int_equal((ULONG_PTR)p[i] % 64, 0);
+		assert_true(all_bytes(p[i], 0, 8 + i));
+	}
+	for (i = 0; i < 8; i++)
+		ExFreePoolWithTag(p[i], 'xxxx');
+	assert_int_equal(ke_pool_blocks(), 0);
+	assert_int_equal(ke_violations(), 0);
+}
+
+static NTSTATUS greedy(PDRIVER_OBJECT o, PUNICODE_STRING path)
+{
+	(VOID)o;
+	(VOID)path;
+	blocks[0] = ExAllocatePool2(POOL_FLAG_NON_PAGED |
+				    POOL_FLAG_RAISE_ON_FAILURE,
+				    (SIZE_T)-1 / 2 + 1, 'gReG');
+	return STATUS_SUCCESS;
+}
+
+/* A failure with POOL_FLAG_RAISE_ON_FAILURE raises, and no handler
+ * takes it: the machine stops with 0x7E, the status and the caller's
+ * address, charged to the driver. Without the flag: NULL. */
+static void test_pool2_raise_on_failure_stops_the_machine(void **state)
+{
+	(void)state;
+	assert_null(ExAllocatePool2(POOL_FLAG_NON_PAGED, (SIZE_T)-1 / 2 + 1,
+				    'gReG'));
+	blocks[0] = (PVOID)1;
+	EXPECT_BUGCHECK(ke_load_driver(&drv, "greedy", "", greedy));
+	assert_int_equal(blocks[0], 1);		/* never returned */
+	assert_int_equal(count_events('b'), 1);
+	assert_int_equal(events[0].code, 0x7E);
+	assert_int_equal(events[0].param[0],
+			 (ULONG_PTR)STATUS_INSUFFICIENT_RESOURCES);
+	assert_true(events[0].param[1] >= (ULONG_PTR)greedy &&
+		    events[0].param[1] < (ULONG_PTR)greedy + 4096);
+	assert_string_equal(events[0].driver, "greedy");
+	/* host_fail_allocs makes the same happen on a small size */
+	host_fail_allocs(1);
+	EXPECT_BUGCHECK(ExAllocatePool2(POOL_FLAG_PAGED |
+					POOL_FLAG_RAISE_ON_FAILURE, 8, 'x'));
+	assert_int_equal(count_events('b'), 2);
+}
+
+static void test_bugcheck_reports_code_and_parameters(void **state)
+{
+	(void)state;
+	EXPECT_BUGCHECK(KeBugCheckEx(0xE2, 1, 2, 3, 4));
+	assert_int_equal(count_events('b'), 1);
+	assert_int_equal(events[0].code, 0xE2);
+	assert_int_equal(events[0].param[0], 1);
+	assert_int_equal(events[0].param[3], 4);
+	assert_string_equal(events[0].driver, "-");
 }
 
 static void test_pool_leak_reported_with_tag_and_size_at_unload(void **state)
@@ -182,6 +263,62 @@ static void test_pool2_refuses_bad_flags_and_counts_failures(void **state)
 	host_fail_allocs(1);
 	assert_null(ExAllocatePoolWithTag(NonPagedPool, 8, 'xxxx'));
 	assert_int_equal(ke_pool_blocks(), 0);
+}
+
+/* WDK-style code with L"" literals compiles and works on the host as in
+ * the image: a WCHAR array, RTL_CONSTANT_STRING, ExCreateCallback with
+ * an OBJECT_ATTRIBUTES whose RootDirectory is a HANDLE, and
+ * ObDereferenceObject's count of references left. */
+static void test_wide_literals_handles_and_object_references(void **state)
+{
+	static WCHAR name[] = L"\\Callback\\ProcessorAdd";
+	UNICODE_STRING u = RTL_CONSTANT_STRING(L"\\Callback\\ProcessorAdd");
+	UNICODE_STRING v;
+	OBJECT_ATTRIBUTES oa;
+	PCALLBACK_OBJECT o, again;
+	HANDLE root = NULL;
+	LONG_PTR left;
+
+	(void)state;
+	assert_int_equal(sizeof(name[0]), 2);
+	assert_int_equal(u.Length, 22 * sizeof(WCHAR));
+	assert_int_equal(u.MaximumLength, 23 * sizeof(WCHAR));
+	RtlInitUnicodeString(&v, name);
+	assert_true(RtlEqualUnicodeString(&u, &v, FALSE));
+	InitializeObjectAttributes(&oa, &u, OBJ_CASE_INSENSITIVE, root, NULL);
+	assert_null(oa.RootDirectory);
+	assert_int_equal(ExCreateCallback(&o, &oa, FALSE, TRUE),
+			 STATUS_SUCCESS);
+	assert_int_equal(ExCreateCallback(&again, &oa, FALSE, TRUE),
+			 STATUS_SUCCESS);
+	assert_ptr_equal(o, again);
+	left = ObDereferenceObject(again);
+	assert_int_equal(left, 2);
+	assert_int_equal(ObDereferenceObject(o), 1);
+	assert_int_equal(ke_violations(), 0);
+	assert_int_equal(ObDereferenceObject(o), 0);	/* not the caller's */
+	assert_int_equal(count_rule("ob-bad-deref"), 1);
+}
+
+/* WDK IRQL routines on the calling processor. */
+static void test_irql_raise_and_lower(void **state)
+{
+	KIRQL old, older;
+
+	(void)state;
+	assert_int_equal(KeGetCurrentIrql(), PASSIVE_LEVEL);
+	old = KeRaiseIrqlToDpcLevel();
+	assert_int_equal(old, PASSIVE_LEVEL);
+	assert_int_equal(KeGetCurrentIrql(), DISPATCH_LEVEL);
+	KeRaiseIrql(HIGH_LEVEL, &older);
+	assert_int_equal(older, DISPATCH_LEVEL);
+	assert_int_equal(KeGetCurrentIrql(), HIGH_LEVEL);
+	KeLowerIrql(older);
+	KeLowerIrql(old);
+	assert_int_equal(KeGetCurrentIrql(), PASSIVE_LEVEL);
+	assert_int_equal(APC_LEVEL, 1);
+	assert_int_equal(IPI_LEVEL, 14);
+	assert_int_equal(HIGH_LEVEL, 15);
 }
 
 static NTSTATUS talker(PDRIVER_OBJECT o, PUNICODE_STRING path)
@@ -256,6 +393,7 @@ static void test_notify_context_layout_matches_wdk(void **state)
 	assert_int_equal(sizeof(ULONG), 4);
 	assert_int_equal(sizeof(WCHAR), 2);
 	assert_int_equal(sizeof(KAFFINITY), sizeof(void *));
+	assert_int_equal(sizeof(HANDLE), sizeof(void *));
 }
 
 static void test_constants_have_wdk_values(void **state)
@@ -337,6 +475,11 @@ int main(void)
 		T(test_pool_leak_reported_with_tag_and_size_at_unload),
 		T(test_pool_bad_free_and_tag_mismatch_reported),
 		T(test_pool2_refuses_bad_flags_and_counts_failures),
+		T(test_pool2_uninitialized_and_cache_aligned),
+		T(test_pool2_raise_on_failure_stops_the_machine),
+		T(test_bugcheck_reports_code_and_parameters),
+		T(test_wide_literals_handles_and_object_references),
+		T(test_irql_raise_and_lower),
 		T(test_dbgprint_reaches_sink_with_driver_name),
 		T(test_fmt_conversions_match_printf),
 		T(test_notify_context_layout_matches_wdk),

@@ -62,8 +62,8 @@ static int teardown_driver(void **state)
 static void expect_one_from(const char *rule, const char *driver)
 {
 	assert_int_equal(count_events('v'), 1);
-	assert_string_equal(events[0].rule, rule);
-	assert_string_equal(events[0].driver, driver);
+	assert_string_equal(nth_event('v', 0)->rule, rule);
+	assert_string_equal(nth_event('v', 0)->driver, driver);
 	assert_int_equal(ke_violations(), 1);
 }
 
@@ -98,7 +98,7 @@ static void test_verifier_status_written_in_failure(void **state)
 	host_fault(4, HOST_FAIL);
 	assert_int_equal(KeStartDynamicProcessor(4), STATUS_UNSUCCESSFUL);
 	expect_one("status-not-start");
-	assert_int_equal(calls[4].op, STATUS_UNSUCCESSFUL);
+	assert_int_equal(calls[4].op, STATUS_SUCCESS);	/* undone */
 }
 
 static void test_verifier_status_written_in_replay_complete(void **state)
@@ -110,7 +110,7 @@ static void test_verifier_status_written_in_replay_complete(void **state)
 	assert_null(prev);
 	assert_non_null(reg_probe(&q, KE_PROCESSOR_CHANGE_ADD_EXISTING));
 	assert_int_equal(count_rule("status-not-start"), 4);
-	assert_string_equal(events[0].driver, "-");
+	assert_string_equal(nth_event('v', 0)->driver, "-");
 	KeDeregisterProcessorChangeCallback(q.handle);
 }
 
@@ -230,20 +230,24 @@ static void test_verifier_register_in_callback_refused(void **state)
 	assert_int_equal(ncalls, 6);	/* the refused one got nothing */
 }
 
+/* Deregisters pr->arg's registration in the state pr->veto_at names
+ * (ANY_INDEX: any), once. */
 static VOID deregister_target(struct probe *pr,
 			      PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c,
 			      PNTSTATUS op)
 {
 	struct probe *victim = pr->arg;
 
-	(VOID)c;
 	(VOID)op;
-	if (victim->handle) {
+	if (victim->handle && (pr->veto_at == ANY_INDEX ||
+			       pr->veto_at == (ULONG)c->State)) {
 		KeDeregisterProcessorChangeCallback(victim->handle);
 		victim->handle = NULL;
 	}
 }
 
+/* The running registration waits for itself on Windows: reported, and
+ * it goes all the same. */
 static void test_verifier_deregister_self_in_callback(void **state)
 {
 	static const int start[] = { 1, 2, 3 }, rest[] = { 1, 3 };
@@ -260,33 +264,113 @@ static void test_verifier_deregister_self_in_callback(void **state)
 	assert_int_equal(drv.registrations, 2);
 }
 
-static void test_verifier_deregister_later_in_callback(void **state)
+/* Another registration, removed in Start, Complete or Failure (legal:
+ * the deregistration does not take the dynamic-processor lock), gets
+ * nothing more of that pass or of the next; no report. */
+static void test_deregister_another_in_start_is_legal(void **state)
 {
-	static const int start[] = { 1, 2 };
+	static const int two[] = { 1, 2 };
 	int at;
 
 	(void)state;
 	p[0].hook = deregister_target;
 	p[0].arg = &p[2];
 	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
-	expect_one("dereg-in-callback");
-	at = expect_pass(0, KeProcessorAddStartNotify, 4, start, 2);
-	at = expect_pass(at, KeProcessorAddCompleteNotify, 4, start, 2);
+	assert_int_equal(count_events('v'), 0);
+	at = expect_pass(0, KeProcessorAddStartNotify, 4, two, 2);
+	at = expect_pass(at, KeProcessorAddCompleteNotify, 4, two, 2);
 	assert_int_equal(at, ncalls);
+	assert_int_equal(drv.registrations, 2);
 }
 
-static void test_verifier_deregister_during_failure_pass(void **state)
+static void test_deregister_another_in_complete_is_legal(void **state)
 {
-	static const int fail[] = { 1, 2 };
+	static const int all[] = { 1, 2, 3 }, two[] = { 1, 2 };
+	int at;
+
+	(void)state;
+	p[1].hook = deregister_target;
+	p[1].arg = &p[2];
+	p[1].veto_at = KeProcessorAddCompleteNotify;
+	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	assert_int_equal(count_events('v'), 0);
+	at = expect_pass(0, KeProcessorAddStartNotify, 4, all, 3);
+	at = expect_pass(at, KeProcessorAddCompleteNotify, 4, two, 2);
+	assert_int_equal(at, ncalls);
+	reset_log();
+	assert_int_equal(KeStartDynamicProcessor(5), STATUS_SUCCESS);
+	assert_int_equal(ncalls, 4);
+}
+
+static void test_deregister_another_in_failure_is_legal(void **state)
+{
+	static const int all[] = { 1, 2, 3 }, two[] = { 1, 2 };
 
 	(void)state;
 	p[0].veto = VETO;
+	p[0].veto_at = 4;
 	p[1].hook = deregister_target;
 	p[1].arg = &p[2];
+	p[1].veto_at = KeProcessorAddFailureNotify;
 	assert_int_equal(KeStartDynamicProcessor(4), VETO);
-	/* p[2] went away in the Start pass: no Failure for it */
-	expect_pass(2, KeProcessorAddFailureNotify, 4, fail, 2);
-	assert_int_equal(ncalls, 4);
+	expect_pass(0, KeProcessorAddStartNotify, 4, all, 3);
+	expect_pass(3, KeProcessorAddFailureNotify, 4, two, 2);
+	assert_int_equal(ncalls, 5);
+	assert_int_equal(count_events('v'), 0);
+}
+
+/* From a replay: the replayed driver removes another registration. */
+static void test_deregister_another_in_replay_is_legal(void **state)
+{
+	struct probe q = { .id = 9, .hook = deregister_target, .arg = &p[2],
+			   .veto_at = ANY_INDEX };
+
+	(void)state;
+	assert_non_null(reg_probe(&q, KE_PROCESSOR_CHANGE_ADD_EXISTING));
+	assert_int_equal(ncalls, 8);
+	assert_null(p[2].handle);
+	assert_int_equal(count_events('v'), 0);
+	reset_log();
+	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	assert_int_equal(ncalls, 6);	/* p[0], p[1], q; not p[2] */
+	KeDeregisterProcessorChangeCallback(q.handle);
+}
+
+/* The executive routines on \Callback\ProcessorAdd, from inside its
+ * callbacks, are treated as the Ke ones. */
+static PVOID ex_handle;
+
+static VOID ex_inside(PVOID ctx, PVOID a1, PVOID a2)
+{
+	PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c = a1;
+	PCALLBACK_OBJECT o = ctx;
+
+	(VOID)a2;
+	if (c->State != KeProcessorAddStartNotify)
+		return;
+	assert_null(ExRegisterCallback(o, ex_inside, o));
+	ExUnregisterCallback(p[2].handle);	/* another: legal */
+	p[2].handle = NULL;
+	ExUnregisterCallback(ex_handle);		/* itself: reported */
+}
+
+static void test_verifier_ex_routines_inside_a_callback(void **state)
+{
+	UNICODE_STRING u = RTL_CONSTANT_STRING(L"\\Callback\\ProcessorAdd");
+	OBJECT_ATTRIBUTES oa;
+	PCALLBACK_OBJECT o;
+
+	(void)state;
+	InitializeObjectAttributes(&oa, &u, 0, NULL, NULL);
+	assert_int_equal(ExCreateCallback(&o, &oa, FALSE, FALSE),
+			 STATUS_SUCCESS);
+	ex_handle = ExRegisterCallback(o, ex_inside, o);
+	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	assert_int_equal(count_rule("reg-in-callback"), 1);
+	assert_int_equal(count_rule("dereg-in-callback"), 1);
+	assert_int_equal(count_events('v'), 2);
+	assert_int_equal(ncalls, 5);	/* three Starts, two Completes */
+	ObDereferenceObject(o);
 }
 
 static void test_verifier_deregister_null_handle(void **state)
@@ -327,7 +411,7 @@ static void test_verifier_unload_while_registered(void **state)
 	drv.object.DriverUnload = NULL;	/* "forgets" to deregister */
 	ke_unload_driver(&drv);
 	assert_int_equal(count_rule("unload-registered"), 3);
-	assert_string_equal(events[0].driver, "bad");
+	assert_string_equal(nth_event('v', 0)->driver, "bad");
 	assert_int_equal(drv.registrations, 0);
 	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
 	assert_int_equal(ncalls, 0);
@@ -382,8 +466,11 @@ int main(void)
 		T(test_verifier_context_any_field_modified),
 		T(test_verifier_register_in_callback_refused),
 		T(test_verifier_deregister_self_in_callback),
-		T(test_verifier_deregister_later_in_callback),
-		T(test_verifier_deregister_during_failure_pass),
+		T(test_deregister_another_in_start_is_legal),
+		T(test_deregister_another_in_complete_is_legal),
+		T(test_deregister_another_in_failure_is_legal),
+		T(test_deregister_another_in_replay_is_legal),
+		T(test_verifier_ex_routines_inside_a_callback),
 		T(test_verifier_deregister_null_handle),
 		T(test_verifier_deregister_bad_handle),
 		T(test_verifier_deregister_twice),
