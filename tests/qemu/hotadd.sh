@@ -4,20 +4,30 @@
 N='group=[0-9]+ number=[0-9]+'
 OK=0x00000000
 
+# Every pass is announced (@pass, and with --explain a sentence) before
+# its first callback.
 case_add_success() {
-	boot add_success 4 "--trace --batch --hold 2
+	boot add_success 4 "--trace --explain --batch --hold 2
 load log
 add next"
 	expect '^@register drv=log flags=1 handle=0x[0-9a-f]+$'
 	# the ADD_EXISTING replay: every Start, then every Complete
-	expect_order "^@notify drv=log state=start nt=0 $N status=$OK op=$OK" \
+	expect_order '^@pass state=start nt=0 kind=replay drv=log$' \
+		'^  > ADD_EXISTING replay: log hears each active processor' \
+		"^@notify drv=log state=start nt=0 $N status=$OK op=$OK" \
 		"^@notify drv=log state=start nt=1 " \
+		'^@pass state=complete nt=0 kind=replay drv=log$' \
 		"^@notify drv=log state=complete nt=0 " \
 		"^@notify drv=log state=complete nt=1 " \
+		'^@pass state=start nt=2 kind=add drv=-$' \
+		'^  > Start pass: .* processor 2 is coming' \
 		"^@notify drv=log state=start nt=2 group=0 number=2 status=$OK op=$OK$" \
+		'^@pass state=complete nt=2 kind=add drv=-$' \
+		'^  > Complete pass: processor 2 has joined' \
 		"^@notify drv=log state=complete nt=2 group=0 number=2 status=$OK op=$OK$" \
 		"^@add mp=2 nt=2 status=$OK active=3$"
 	expect_count 6 '^@notify '
+	expect_count 4 '^@pass '
 	expect_none '^@error|INVARIANT|^@verifier'
 }
 
@@ -29,12 +39,15 @@ load log as c
 add next
 cpus"
 	V=0xc000009a
-	expect_order "^@notify drv=a state=start nt=2 $N status=$OK op=$OK" \
+	# Failure has a status of its own, holding success
+	expect_order '^@pass state=start nt=2 kind=add drv=-$' \
+		"^@notify drv=a state=start nt=2 $N status=$OK op=$OK" \
 		"^@notify drv=b state=start nt=2 $N status=$OK op=$V" \
 		"^@notify drv=c state=start nt=2 $N status=$OK op=$V" \
-		"^@notify drv=a state=failure nt=2 $N status=$V op=$V" \
-		"^@notify drv=b state=failure nt=2 $N status=$V op=$V" \
-		"^@notify drv=c state=failure nt=2 $N status=$V op=$V" \
+		'^@pass state=failure nt=2 kind=add drv=-$' \
+		"^@notify drv=a state=failure nt=2 $N status=$V op=$OK" \
+		"^@notify drv=b state=failure nt=2 $N status=$V op=$OK" \
+		"^@notify drv=c state=failure nt=2 $N status=$V op=$OK" \
 		"^@add mp=2 nt=2 status=$V active=2$"
 	expect_none 'state=complete nt=2'
 	expect '^@cpu mp=2 .*state=held'
@@ -50,7 +63,7 @@ add next"
 	T=0xc00000b5
 	expect_order "^@notify drv=log state=start nt=2 $N status=$OK op=$OK" \
 		'^@error mp 2 did not come online within 500 ms' \
-		"^@notify drv=log state=failure nt=2 $N status=$T op=$T" \
+		"^@notify drv=log state=failure nt=2 $N status=$T op=$OK" \
 		"^@add mp=2 nt=2 status=$T active=2$" \
 		"^@notify drv=log state=start nt=2 $N status=$OK op=$OK" \
 		"^@notify drv=log state=complete nt=2 " \
@@ -66,7 +79,7 @@ add 3
 add 3"
 	E=0xc0000001
 	expect_order '^@error StartupThisAP\(3\) failed .*\[injected\]' \
-		"^@notify drv=log state=failure nt=3 $N status=$E op=$E" \
+		"^@notify drv=log state=failure nt=3 $N status=$E op=$OK" \
 		"^@add mp=3 nt=3 status=$E active=3$" \
 		"^@add mp=3 nt=3 status=$OK active=4$"
 }
@@ -166,11 +179,17 @@ drivers"
 	expect_none '^@add '
 }
 
+# The image with the test drivers of tests/qemu built in (make DRIVERS=).
+USER_EFI=build/userdrv/hotadd.efi
+user_image() {
+	make -s B=build/userdrv DRIVERS="tests/qemu/userdrv.c tests/qemu/apprint.c tests/qemu/raise.c" \
+		$USER_EFI >/dev/null ||
+		{ fail "make DRIVERS=tests/qemu/... failed"; return 1; }
+}
+
 case_user_driver() {
-	make -s B=build/userdrv DRIVERS="tests/qemu/userdrv.c tests/qemu/apprint.c" \
-		build/userdrv/hotadd.efi >/dev/null ||
-		{ fail "make DRIVERS=tests/qemu/userdrv.c failed"; return; }
-	EFI=build/userdrv/hotadd.efi boot user_driver 4 "--trace --batch --hold 1
+	user_image || return
+	EFI=$USER_EFI boot user_driver 4 "--trace --batch --hold 1
 drivers
 load userdrv
 add next
@@ -178,7 +197,7 @@ unload userdrv
 load apprint
 sleep 200
 unload apprint"
-	expect '^available:.* userdrv apprint'
+	expect '^available:.* userdrv apprint raise$'
 	expect '^@register drv=userdrv flags=1 handle=0x[0-9a-f]+$'
 	expect "^@dbg drv=userdrv processor 3 is ready$"
 	expect "^@add mp=3 nt=3 status=$OK active=4$"
@@ -209,4 +228,59 @@ case_script_file() {
 case_script_missing() {
 	boot script_missing 2 "--trace --batch --script nothere.txt"
 	expect '^@error --script: cannot read nothere.txt from the boot volume$'
+}
+
+# Past the cap (a license limit), and with no processor left: what
+# Windows returns when the count is at the maximum, before any callback.
+case_cap_license_quota() {
+	boot cap 4 "--trace --batch --hold 2 --cap 3
+load log
+add next
+add next"
+	expect "^@add mp=2 nt=2 status=$OK active=3$"
+	expect "^@add mp=3 nt=3 status=0xc0000259 active=3$"
+	expect_none 'nt=3 kind=add|drv=log state=[a-z]* nt=3'
+	expect '^@cpu mp=3 .*state=held'
+}
+
+# Two packages of three in groups of four: package 1 is group 1 and its
+# held processors keep the numbers they got at boot, whatever the order
+# of the adds (index 4 is 1:2 here, not 1:0 as index / size would say).
+case_groups_two_packages() {
+	boot groups 'sockets=2,cores=3' "--trace --batch --hold 2 --group-size 4
+load log
+add 5
+add 4
+cpus"
+	expect '^@cpu mp=3 .*package=1 .*state=online .*group=1 number=0$'
+	expect '^@cpu mp=4 .*package=1 .*state=held .*group=1 number=1$'
+	expect '^@cpu mp=5 .*package=1 .*state=held .*group=1 number=2$'
+	expect "^@notify drv=log state=complete nt=3 group=1 number=0 status=$OK"
+	expect_order "^@notify drv=log state=start nt=4 group=1 number=2 status=$OK op=$OK$" \
+		"^@add mp=5 nt=4 status=$OK active=5$" \
+		"^@notify drv=log state=complete nt=5 group=1 number=1 status=$OK op=$OK$" \
+		"^@add mp=4 nt=5 status=$OK active=6$" \
+		'^@count active=6 max=6 groups=2$'
+	expect_none 'INVARIANT|^@verifier|^@error'
+}
+
+# A driver's POOL_FLAG_RAISE_ON_FAILURE allocation fails: a bugcheck
+# report, the transcript saved, the machine off (--batch); nothing after
+# it runs.
+case_bugcheck_batch() {
+	user_image || return
+	KEEP=1 EFI=$USER_EFI boot bugcheck 2 "--trace --batch --hold 0
+load raise
+echo not reached"
+	expect '^@dbg drv=raise opened, 1 references left$'
+	expect '^\*\*\* STOP: 0x0000007E \(0xffffffffc000009a,0x[0-9a-f]{16},0x0000000000000000,0x0000000000000000\)$'
+	expect '^\*\*\* SYSTEM_THREAD_EXCEPTION_NOT_HANDLED$'
+	expect '^\*\*\* driver raise, on processor nt 0 \(mp 0\); the machine is stopped$'
+	expect '^@bugcheck code=0x0000007e p1=0xffffffffc000009a p2=0x[0-9a-f]+ p3=0x0 p4=0x0 drv=raise nt=0 mp=0$'
+	expect '^@exit status=0x0000007e$'
+	expect_none 'not reached|^unloaded'
+	mread /EFI/hotadd/hotadd.log |
+		grep -q '^@bugcheck code=0x0000007e' ||
+		fail "the saved transcript has no @bugcheck line"
+	rm -f $IMG
 }
