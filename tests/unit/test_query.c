@@ -245,21 +245,29 @@ static void test_groups_keep_a_package_whole(void **state)
 	assert_int_equal(KeQueryGroupAffinity(1), 0x3);
 }
 
+/* 80 processors, packages of `per` (each its NUMA node), the first
+ * `active` running, groups of 64. */
+static VOID eighty_in_packages_of(ULONG per, ULONG active)
+{
+	static struct ke_processor p[80];
+	ULONG i;
+
+	for (i = 0; i < 80; i++)
+		p[i] = (struct ke_processor){
+			.slot = i, .package = i / per, .node = i / per,
+			.core = i % per, .active = i < active, .present = TRUE,
+		};
+	machine_table(p, 80, 0, 0);
+}
+
 /* 80 processors in two packages of 40, default group size: two groups
  * of 40, not 64 + 16 (WDK "NUMA Support": a node lies in one group). */
 static void test_groups_80_processors_in_two_packages(void **state)
 {
-	static struct ke_processor p[80];
 	PROCESSOR_NUMBER n;
-	ULONG i;
 
 	(void)state;
-	for (i = 0; i < 80; i++)
-		p[i] = (struct ke_processor){
-			.slot = i, .package = i / 40, .node = i / 40,
-			.core = i % 40, .active = i < 60, .present = TRUE,
-		};
-	machine_table(p, 80, 0, 0);
+	eighty_in_packages_of(40, 60);
 	assert_int_equal(KeQueryMaximumGroupCount(), 2);
 	assert_int_equal(KeQueryMaximumProcessorCountEx(0), 40);
 	assert_int_equal(KeQueryMaximumProcessorCountEx(1), 40);
@@ -277,7 +285,6 @@ static void test_groups_80_processors_in_two_packages(void **state)
  * (KiAssignFixedNodes, RE). */
 static void test_groups_fill_the_emptiest_group(void **state)
 {
-	static struct ke_processor p[80];
 	static const PROCESSOR_NUMBER first[] = {
 		{ 0, 0, 0 }, { 1, 0, 0 }, { 0, 20, 0 }, { 1, 20, 0 },
 	};
@@ -285,12 +292,7 @@ static void test_groups_fill_the_emptiest_group(void **state)
 	ULONG i;
 
 	(void)state;
-	for (i = 0; i < 80; i++)
-		p[i] = (struct ke_processor){
-			.slot = i, .package = i / 20, .node = i / 20,
-			.core = i % 20, .active = TRUE, .present = TRUE,
-		};
-	machine_table(p, 80, 0, 0);
+	eighty_in_packages_of(20, 80);
 	for (i = 0; i < 4; i++) {
 		assert_int_equal(ke_slot_number(i * 20, &n), STATUS_SUCCESS);
 		expect_number(n, first[i]);

@@ -83,19 +83,27 @@ static VOID write_in_start(struct probe *pr,
 		*op = (NTSTATUS)(ULONG_PTR)pr->arg;
 }
 
-/* Verifier off, a success code written in Start of processor 0: Start
- * of processor 1 still gets STATUS_SUCCESS (reset before each Start,
- * RE), and so does Complete, which starts from the last Start's. */
+/* Verifier off: a replay whose callback writes a success code in Start
+ * of processor `at` (of 0..3). */
+static VOID replay_writing_info_at(struct probe *p, ULONG at)
+{
+	*p = (struct probe){ .id = 1, .veto_at = at, .hook = write_in_start,
+			     .arg = (PVOID)(ULONG_PTR)INFO };
+	ke_set_verifier(FALSE);
+	assert_non_null(reg_probe(p, KE_PROCESSOR_CHANGE_ADD_EXISTING));
+	assert_int_equal(ncalls, 8);
+}
+
+/* A success code written in Start of processor 0: Start of processor 1
+ * still gets STATUS_SUCCESS (reset before each Start, RE), and so does
+ * Complete, which starts from the last Start's. */
 static void test_replay_status_reset_before_each_start(void **state)
 {
-	struct probe p = { .id = 1, .veto_at = 0, .hook = write_in_start,
-			   .arg = (PVOID)(ULONG_PTR)INFO };
+	struct probe p;
 	int i;
 
 	(void)state;
-	ke_set_verifier(FALSE);
-	assert_non_null(reg_probe(&p, KE_PROCESSOR_CHANGE_ADD_EXISTING));
-	assert_int_equal(ncalls, 8);
+	replay_writing_info_at(&p, 0);
 	assert_int_equal(calls[0].op, STATUS_SUCCESS);
 	for (i = 1; i < 8; i++) {
 		assert_int_equal(calls[i].op, STATUS_SUCCESS);
@@ -104,18 +112,15 @@ static void test_replay_status_reset_before_each_start(void **state)
 	KeDeregisterProcessorChangeCallback(p.handle);
 }
 
-/* Verifier off, a success code written in the last Start: Complete
- * carries it as its Status and starts with it as its status (RE). */
+/* A success code written in the last Start: Complete carries it as its
+ * Status and starts with it as its status (RE). */
 static void test_replay_complete_carries_the_last_start_status(void **state)
 {
-	struct probe p = { .id = 1, .veto_at = 3, .hook = write_in_start,
-			   .arg = (PVOID)(ULONG_PTR)INFO };
+	struct probe p;
 	int i;
 
 	(void)state;
-	ke_set_verifier(FALSE);
-	assert_non_null(reg_probe(&p, KE_PROCESSOR_CHANGE_ADD_EXISTING));
-	assert_int_equal(ncalls, 8);
+	replay_writing_info_at(&p, 3);
 	for (i = 4; i < 8; i++) {
 		assert_int_equal(calls[i].state, KeProcessorAddCompleteNotify);
 		assert_int_equal(calls[i].status, INFO);

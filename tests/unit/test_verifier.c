@@ -246,21 +246,31 @@ static VOID deregister_target(struct probe *pr,
 	}
 }
 
+static const int all[] = { 1, 2, 3 }, first_two[] = { 1, 2 },
+		 ends[] = { 1, 3 };
+
+/* Adds processor 4: Start heard by the probes start[0..ns), in order,
+ * then Complete by done[0..nd), and nothing else. */
+static void expect_add_heard_by(const int *start, int ns, const int *done,
+				int nd)
+{
+	int at;
+
+	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	at = expect_pass(0, KeProcessorAddStartNotify, 4, start, ns);
+	at = expect_pass(at, KeProcessorAddCompleteNotify, 4, done, nd);
+	assert_int_equal(at, ncalls);
+}
+
 /* The running registration waits for itself on Windows: reported, and
  * it goes all the same. */
 static void test_verifier_deregister_self_in_callback(void **state)
 {
-	static const int start[] = { 1, 2, 3 }, rest[] = { 1, 3 };
-	int at;
-
 	(void)state;
 	p[1].hook = deregister_target;
 	p[1].arg = &p[1];
-	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	expect_add_heard_by(all, 3, ends, 2);
 	expect_one("dereg-in-callback");
-	at = expect_pass(0, KeProcessorAddStartNotify, 4, start, 3);
-	at = expect_pass(at, KeProcessorAddCompleteNotify, 4, rest, 2);
-	assert_int_equal(at, ncalls);
 	assert_int_equal(drv.registrations, 2);
 }
 
@@ -269,34 +279,22 @@ static void test_verifier_deregister_self_in_callback(void **state)
  * nothing more of that pass or of the next; no report. */
 static void test_deregister_another_in_start_is_legal(void **state)
 {
-	static const int two[] = { 1, 2 };
-	int at;
-
 	(void)state;
 	p[0].hook = deregister_target;
 	p[0].arg = &p[2];
-	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	expect_add_heard_by(first_two, 2, first_two, 2);
 	assert_int_equal(count_events('v'), 0);
-	at = expect_pass(0, KeProcessorAddStartNotify, 4, two, 2);
-	at = expect_pass(at, KeProcessorAddCompleteNotify, 4, two, 2);
-	assert_int_equal(at, ncalls);
 	assert_int_equal(drv.registrations, 2);
 }
 
 static void test_deregister_another_in_complete_is_legal(void **state)
 {
-	static const int all[] = { 1, 2, 3 }, two[] = { 1, 2 };
-	int at;
-
 	(void)state;
 	p[1].hook = deregister_target;
 	p[1].arg = &p[2];
 	p[1].veto_at = KeProcessorAddCompleteNotify;
-	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	expect_add_heard_by(all, 3, first_two, 2);
 	assert_int_equal(count_events('v'), 0);
-	at = expect_pass(0, KeProcessorAddStartNotify, 4, all, 3);
-	at = expect_pass(at, KeProcessorAddCompleteNotify, 4, two, 2);
-	assert_int_equal(at, ncalls);
 	reset_log();
 	assert_int_equal(KeStartDynamicProcessor(5), STATUS_SUCCESS);
 	assert_int_equal(ncalls, 4);
@@ -304,8 +302,6 @@ static void test_deregister_another_in_complete_is_legal(void **state)
 
 static void test_deregister_another_in_failure_is_legal(void **state)
 {
-	static const int all[] = { 1, 2, 3 }, two[] = { 1, 2 };
-
 	(void)state;
 	p[0].veto = VETO;
 	p[0].veto_at = 4;
@@ -314,7 +310,7 @@ static void test_deregister_another_in_failure_is_legal(void **state)
 	p[1].veto_at = KeProcessorAddFailureNotify;
 	assert_int_equal(KeStartDynamicProcessor(4), VETO);
 	expect_pass(0, KeProcessorAddStartNotify, 4, all, 3);
-	expect_pass(3, KeProcessorAddFailureNotify, 4, two, 2);
+	expect_pass(3, KeProcessorAddFailureNotify, 4, first_two, 2);
 	assert_int_equal(ncalls, 5);
 	assert_int_equal(count_events('v'), 0);
 }
