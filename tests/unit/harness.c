@@ -13,7 +13,7 @@ int ncalls;
 struct event events[LOG_MAX];
 int nevents;
 ULONG notifies;
-ULONG ipi_timeout_ms;
+ULONG ipi_timeout_ms = IPI_TIMEOUT_MS;
 BOOLEAN log_passes = TRUE;
 jmp_buf bugcheck_jump;
 BOOLEAN bugcheck_armed;

@@ -72,7 +72,10 @@ const struct ke_processor *one_package(ULONG max, ULONG active);
 /* The same from a table of processors. */
 VOID machine_table(const struct ke_processor *p, ULONG count,
 		   ULONG group_size, ULONG cap);
-/* KeIpiGenericCall's arrival wait for the next machine (0: the core's). */
+/* KeIpiGenericCall's arrival wait for the next machine: long by default,
+ * so a slow host (sanitizers, many threads on two cores) is never taken
+ * for a processor that does not arrive. */
+#define IPI_TIMEOUT_MS 30000
 extern ULONG ipi_timeout_ms;
 /* Whether pass events are kept (TRUE; thousands of replays would fill
  * the log). */
