@@ -25,7 +25,7 @@
 #define ARRIVALS 0x7fffffffu
 
 static struct {
-	ULONG64 ticket;			/* atomic: gen << 32 | arrivals */
+	ULONG64 ticket;		/* atomic: gen << 32 | arrivals */
 	ULONG go;			/* atomic: the gen that may run */
 	ULONG finished;			/* atomic: workers returned */
 	PKIPI_BROADCAST_WORKER fn;
@@ -141,9 +141,9 @@ ULONG_PTR KeIpiGenericCall(PKIPI_BROADCAST_WORKER BroadcastFunction,
 	ULONG_PTR r = 0;
 
 	if (irql > DISPATCH_LEVEL) {
-		ki_violation(ke_current_driver(), "ipi-irql", "KeIpiGenericCall "
-			     "at IRQL %u refused (Windows: deadlock)",
-			     (ULONG)irql);
+		ki_violation(ke_current_driver(), "ipi-irql",
+			     "KeIpiGenericCall at IRQL %u refused (Windows: "
+			     "deadlock)", (ULONG)irql);
 		return 0;
 	}
 	KeAcquireSpinLock(&ipi_lock, &held);

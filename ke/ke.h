@@ -134,7 +134,7 @@ struct ke_config {
 				   with STATUS_LICENSE_QUOTA_EXCEEDED before
 				   any notification (sink->added still
 				   runs). */
-	ULONG ipi_timeout_ms;	/* arrival wait of KeIpiGenericCall; 0: 2000 */
+	ULONG ipi_timeout_ms;	/* KeIpiGenericCall's arrival wait; 0: 2 s */
 	BOOLEAN verifier;
 };
 

@@ -44,8 +44,9 @@ BOOLEAN ki_lock_is_mine(VOID)
 }
 
 /*
- * KSPIN_LOCK for drivers (WDK: KeAcquireSpinLock). There are no IRQLs in
- * the simulator, so the "old IRQL" handed back is always PASSIVE_LEVEL.
+ * KSPIN_LOCK for drivers (WDK: KeAcquireSpinLock). They do not raise the
+ * processor's IRQL (ke/irql.c) yet, so the "old IRQL" handed back is
+ * always PASSIVE_LEVEL.
  */
 VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock)
 {

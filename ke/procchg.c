@@ -133,7 +133,8 @@ static inline ULONG number_word(ULONG i)
  * Failure, of Reserved anywhere, and its write of the status outside
  * Start reach its next calls. ref is the context as it should be.
  */
-static VOID replay_call(struct ki_cbreg *r, PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c,
+static VOID replay_call(struct ki_cbreg *r,
+			PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c,
 			KE_PROCESSOR_CHANGE_NOTIFY_STATE state, ULONG i,
 			NTSTATUS status, PNTSTATUS op, sink_notify_fn *notify)
 {

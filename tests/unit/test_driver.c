@@ -140,7 +140,7 @@ static void test_pool_charged_to_current_driver(void **state)
 			 STATUS_SUCCESS);
 	assert_int_equal(drv.pool_blocks, 3);
 	assert_int_equal(drv.pool_bytes, 72);
-	assert_true(all_bytes(blocks[0], 0, 40));	/* ExAllocatePool2 zeroes */
+	assert_true(all_bytes(blocks[0], 0, 40));	/* Pool2 zeroes */
 	assert_true(all_bytes(blocks[1], 0xa5, 24));	/* WithTag does not */
 	assert_int_equal((ULONG_PTR)blocks[0] % 16, 0);
 	assert_int_equal((ULONG_PTR)blocks[1] % 16, 0);
