@@ -51,6 +51,16 @@ $(PARSE_BIN): tests/parse/test_parse.c $(PARSE_SRCS) $(wildcard efi/*/*.h) | dep
 	$(HOST_CC) $(HOST_CFLAGS) $(EFI_INCS) -Iarch/x86 $(ASAN_FLAGS) -o $@ $(filter %.c,$^) \
 		$(HOST_LIBS)
 
+# Host tests of what hot-plug reads: QEMU's CPU hot-plug registers
+# against a model of the device, the MADT, the APIC id's topology.
+PLUG_SRCS := efi/cpu/cpuhp.c efi/fw/madt.c tests/plug/qemu_cpuhp.c
+PLUG_BIN  := $(B)/host/test_plug
+$(PLUG_BIN): tests/plug/test_plug.c $(PLUG_SRCS) $(wildcard tests/plug/*.h) \
+		efi/cpu/cpuhp.h efi/fw/acpi.h arch/x86/topo.h | deps-test
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Iefi/cpu -Iefi/fw -Iarch/x86 -Itests/plug \
+		$(ASAN_FLAGS) -o $@ $(filter %.c,$^) $(HOST_LIBS)
+
 EFI_SRCS := $(foreach d,$(EFI_DIRS),$(wildcard $(d)/*.c)) $(wildcard arch/x86/*.c) $(KE_SRCS)
 ASM_SRCS := $(wildcard arch/x86/*.asm)
 DRV_SRCS := $(wildcard drivers/*.c) $(DRIVERS)
@@ -139,10 +149,11 @@ image: $(EFI) | deps-run
 bench: $(EFI) bench-host | deps-run
 	tools/bench
 
-test: deps-test $(EFI) unit-build drivers-build $(PARSE_BIN) fuzz-build
+test: deps-test $(EFI) unit-build drivers-build $(PARSE_BIN) $(PLUG_BIN) \
+		fuzz-build
 	FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) \
-		tests/run $(PARSE_BIN) $(UNIT_BINS) $(DRIVER_TEST_BINS) \
-		$(TSAN_BINS)
+		tests/run $(PARSE_BIN) $(PLUG_BIN) $(UNIT_BINS) \
+		$(DRIVER_TEST_BINS) $(TSAN_BINS)
 
 clean:
 	rm -rf $(B)
