@@ -22,10 +22,11 @@ uint64_t hal_start_tsc[2];
 static NTSTATUS
 start(ULONG slot, ULONG index)
 {
+	struct cpu *c = &machine.cpu[slot];
 	int r;
 
 	hal_start_tsc[0] = cpu_rdtsc();
-	r = cpu_hotadd(&machine, &machine.cpu[slot], index);
+	r = c->plugged ? plug_start(c, index) : cpu_hotadd(&machine, c, index);
 	hal_start_tsc[1] = cpu_rdtsc();
 	switch (r) {
 	case HOTADD_OK:
@@ -62,10 +63,10 @@ static const struct ke_backend backend = {
 };
 
 int
-hal_init(const struct options *o, uint32_t active, uint32_t held)
+hal_init(const struct options *o, uint32_t active, uint32_t max)
 {
 	struct ke_config cfg = {
-		.max = active + held,
+		.max = max,
 		.active = active,
 		.group_size = o->group_size,
 		.cap = o->cap,
@@ -86,6 +87,37 @@ void
 hal_ap_init(uint32_t index)
 {
 	KiInitializeDynamicProcessor(index);
+}
+
+/*
+ * KeStartDynamicProcessor for processor c, which is held: the processor
+ * will be NT index N, the active count. A plugged one's outcome goes back
+ * to the platform too. Returns 1 if it was added.
+ */
+int
+hal_add(struct cpu *c)
+{
+	ULONG n = KeQueryActiveProcessorCountEx(ALL_PROCESSOR_GROUPS);
+	int added;
+
+	con_explain("add slot %u: KeStartDynamicProcessor takes the "
+		    "dynamic-processor lock, so no driver can register "
+		    "meanwhile; the processor will be NT index %u, the "
+		    "active count.", c->mp, n);
+	trace_adding = 1;
+	added = NT_SUCCESS(KeStartDynamicProcessor(c->mp));
+	plug_report(c, added);
+	return added;
+}
+
+/* The BSP while it waits (at the prompt, in `sleep`): its share of the
+ * workloads, the APs' console text, and the hot-plug events. */
+void
+hal_bsp_idle(void)
+{
+	hal_ap_idle();
+	con_drain();
+	plug_poll();
 }
 
 /* Boot APs loop before the core exists; they only join once it does. */

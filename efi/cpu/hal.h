@@ -12,8 +12,15 @@
 
 struct options;
 
-/* Start the core: every processor counted, the active ones numbered. */
-int hal_init(const struct options *o, uint32_t active, uint32_t held);
+/* Start the core: max processors, the active ones numbered. */
+int hal_init(const struct options *o, uint32_t active, uint32_t max);
+
+/* Hot-add held processor c (KeStartDynamicProcessor); 1 if added. */
+struct cpu;
+int hal_add(struct cpu *c);
+
+/* The BSP's turn of work while it waits; call it often. */
+void hal_bsp_idle(void);
 
 /* When the last backend start began and ended (TSC), for `bench`. */
 extern uint64_t hal_start_tsc[2];
@@ -30,7 +37,6 @@ void pool_free(void *p);
 /* ipi.c: run fn(ctx) on processors 0..count-1 at once (KeIpiGenericCall). */
 uintptr_t ipi_broadcast(uint32_t count, uintptr_t (*fn)(uintptr_t),
 			uintptr_t ctx);
-struct cpu;
 void ipi_poll(struct cpu *c);	/* on an AP: run a posted broadcast */
 uint64_t ipi_seq(void);		/* the latest broadcast, for a new AP */
 

@@ -43,7 +43,7 @@ all_seen(uint32_t count, uint64_t seq)
 	struct cpu *c;
 	uint32_t n;
 
-	for (n = 0; n < machine.ncpu; n++) {
+	for (n = 0; n < machine.nslot; n++) {
 		c = &machine.cpu[n];
 		if (c->state == CPU_ONLINE && c->index < count &&
 		    __atomic_load_n(&c->seen, __ATOMIC_ACQUIRE) != seq)

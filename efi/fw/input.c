@@ -1,7 +1,8 @@
 /*
  * input.c: the interactive prompt: a line from the firmware's ConIn (the
  * keyboard, or the serial port in QEMU) with basic editing. While it waits
- * for a key, the BSP does its share of the workloads like any processor.
+ * for a key, the BSP does its share of the workloads like any processor
+ * and looks for processors plugged in.
  */
 #include "uefi.h"
 #include "con.h"
@@ -28,8 +29,7 @@ con_readline(const char *prompt, char *buf, size_t n)
 	for (;;) {
 		if (uefi_call_wrapper(in->ReadKeyStroke, 2, in, &key) !=
 		    EFI_SUCCESS) {
-			hal_ap_idle();
-			con_drain();
+			hal_bsp_idle();
 			uefi_call_wrapper(BS->Stall, 1, 1000);
 			continue;
 		}
