@@ -198,8 +198,8 @@ inserted(const struct cpuhp_event *e)
 	if (c->state != CPU_HELD)
 		return;
 	if (hold) {
-		con_printf("--plugged hold: slot %u is held; add %u starts "
-			   "it\n", c->mp, c->mp);
+		con_printf("--plugged hold: slot %u is held; add %u adds it\n",
+			   c->mp, c->mp);
 		return;
 	}
 	con_explain("The platform announced a new processor; Windows adds "

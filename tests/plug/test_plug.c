@@ -31,16 +31,52 @@ machine(uint32_t count, uint32_t present, const uint32_t *apic)
 			     .base = CPUHP_ICH9_BASE };
 }
 
+/* The probe finds the block with this many slots and present. */
+static void
+probed(uint32_t slots, uint32_t present)
+{
+	assert_int_equal(cpuhp_probe(&hp), CPUHP_FOUND);
+	assert_int_equal(dev.mode, QM_MODERN);
+	assert_int_equal(hp.slots, slots);
+	assert_int_equal(hp.present, present);
+}
+
+/* A machine, probed. */
+static void
+found(uint32_t count, uint32_t present, const uint32_t *apic)
+{
+	machine(count, present, apic);
+	probed(count, present);
+}
+
+/* The next event is this one. */
+static void
+next_is(uint32_t sel, uint32_t apic, int insert, int remove)
+{
+	struct cpuhp_event e;
+
+	assert_int_equal(cpuhp_next(&hp, &e), 1);
+	assert_int_equal(e.sel, sel);
+	assert_int_equal(e.apic, apic);
+	assert_int_equal(e.insert, insert);
+	assert_int_equal(e.remove, remove);
+}
+
+static void
+no_event(void)
+{
+	struct cpuhp_event e;
+
+	assert_int_equal(cpuhp_next(&hp, &e), 0);
+}
+
 static void
 test_probe_switches_legacy_block_to_modern(void **state)
 {
 	(void)state;
 	machine(4, 2, NULL);
 	assert_int_equal(dev.mode, QM_LEGACY);
-	assert_int_equal(cpuhp_probe(&hp), CPUHP_FOUND);
-	assert_int_equal(dev.mode, QM_MODERN);
-	assert_int_equal(hp.slots, 4);
-	assert_int_equal(hp.present, 2);
+	probed(4, 2);
 	assert_int_equal(dev.selector, 0);
 }
 
@@ -51,19 +87,14 @@ test_probe_finds_block_already_modern(void **state)
 	(void)state;
 	machine(16, 2, NULL);
 	dev.mode = QM_MODERN;
-	assert_int_equal(cpuhp_probe(&hp), CPUHP_FOUND);
-	assert_int_equal(hp.slots, 16);
-	assert_int_equal(hp.present, 2);
+	probed(16, 2);
 }
 
 static void
 test_probe_counts_one_slot(void **state)
 {
 	(void)state;
-	machine(1, 1, NULL);
-	assert_int_equal(cpuhp_probe(&hp), CPUHP_FOUND);
-	assert_int_equal(hp.slots, 1);
-	assert_int_equal(hp.present, 1);
+	found(1, 1, NULL);
 }
 
 /* A pending event moves the selection when command 0 is written. */
@@ -74,9 +105,7 @@ test_probe_counts_right_with_an_event_pending(void **state)
 	machine(4, 2, NULL);
 	dev.mode = QM_MODERN;
 	qcpuhp_plug(&dev, 3);
-	assert_int_equal(cpuhp_probe(&hp), CPUHP_FOUND);
-	assert_int_equal(hp.slots, 4);
-	assert_int_equal(hp.present, 3);
+	probed(4, 3);
 	assert_int_equal(dev.slot[3].inserting, 1);	/* not consumed */
 }
 
@@ -120,8 +149,7 @@ test_slot_reads_apic_id_and_presence(void **state)
 	uint32_t apic, sel;
 
 	(void)state;
-	machine(6, 2, ids);
-	assert_int_equal(cpuhp_probe(&hp), CPUHP_FOUND);
+	found(6, 2, ids);
 	for (sel = 0; sel < 6; sel++) {
 		assert_int_equal(cpuhp_slot(&hp, sel, &apic), sel < 2);
 		assert_int_equal(apic, ids[sel]);
@@ -131,38 +159,27 @@ test_slot_reads_apic_id_and_presence(void **state)
 static void
 test_no_event_after_probe(void **state)
 {
-	struct cpuhp_event e;
-
 	(void)state;
-	machine(4, 2, NULL);
-	assert_int_equal(cpuhp_probe(&hp), CPUHP_FOUND);
-	assert_int_equal(cpuhp_next(&hp, &e), 0);
+	found(4, 2, NULL);
+	no_event();
 }
 
 /* Lowest slot first, wherever the selector was left; each cleared. */
 static void
 test_events_come_lowest_slot_first_and_clear(void **state)
 {
-	struct cpuhp_event e;
-
 	(void)state;
-	machine(4, 2, NULL);
-	assert_int_equal(cpuhp_probe(&hp), CPUHP_FOUND);
+	found(4, 2, NULL);
 	qcpuhp_plug(&dev, 3);
 	qcpuhp_plug(&dev, 2);
 	dev.selector = 3;
-	assert_int_equal(cpuhp_next(&hp, &e), 1);
-	assert_int_equal(e.sel, 2);
-	assert_int_equal(e.apic, 2);
-	assert_true(e.insert);
-	assert_false(e.remove);
-	cpuhp_clear(&hp, e.sel, CPUHP_INSERT);
+	next_is(2, 2, 1, 0);
+	cpuhp_clear(&hp, 2, CPUHP_INSERT);
 	assert_int_equal(dev.slot[2].inserting, 0);
 	assert_int_equal(dev.slot[3].inserting, 1);
-	assert_int_equal(cpuhp_next(&hp, &e), 1);
-	assert_int_equal(e.sel, 3);
-	cpuhp_clear(&hp, e.sel, CPUHP_INSERT);
-	assert_int_equal(cpuhp_next(&hp, &e), 0);
+	next_is(3, 3, 1, 0);
+	cpuhp_clear(&hp, 3, CPUHP_INSERT);
+	no_event();
 	assert_int_equal(dev.slot[2].present, 1);
 	assert_int_equal(dev.slot[3].present, 1);
 }
@@ -171,19 +188,12 @@ test_events_come_lowest_slot_first_and_clear(void **state)
 static void
 test_remove_request_is_seen_and_cleared(void **state)
 {
-	struct cpuhp_event e;
-
 	(void)state;
-	machine(4, 2, NULL);
-	assert_int_equal(cpuhp_probe(&hp), CPUHP_FOUND);
+	found(4, 2, NULL);
 	qcpuhp_unplug_request(&dev, 1);
-	assert_int_equal(cpuhp_next(&hp, &e), 1);
-	assert_int_equal(e.sel, 1);
-	assert_int_equal(e.apic, 1);
-	assert_false(e.insert);
-	assert_true(e.remove);
-	cpuhp_clear(&hp, e.sel, CPUHP_REMOVE);
-	assert_int_equal(cpuhp_next(&hp, &e), 0);
+	next_is(1, 1, 0, 1);
+	cpuhp_clear(&hp, 1, CPUHP_REMOVE);
+	no_event();
 	assert_int_equal(dev.slot[1].present, 1);
 }
 
@@ -191,21 +201,15 @@ test_remove_request_is_seen_and_cleared(void **state)
 static void
 test_clearing_one_event_keeps_the_other(void **state)
 {
-	struct cpuhp_event e;
-
 	(void)state;
-	machine(4, 2, NULL);
-	assert_int_equal(cpuhp_probe(&hp), CPUHP_FOUND);
+	found(4, 2, NULL);
 	qcpuhp_plug(&dev, 2);
 	qcpuhp_unplug_request(&dev, 2);
-	assert_int_equal(cpuhp_next(&hp, &e), 1);
-	assert_true(e.insert && e.remove);
+	next_is(2, 2, 1, 1);
 	cpuhp_clear(&hp, 2, CPUHP_INSERT);
-	assert_int_equal(cpuhp_next(&hp, &e), 1);
-	assert_false(e.insert);
-	assert_true(e.remove);
+	next_is(2, 2, 0, 1);
 	cpuhp_clear(&hp, 2, CPUHP_REMOVE);
-	assert_int_equal(cpuhp_next(&hp, &e), 0);
+	no_event();
 }
 
 static void
@@ -214,8 +218,7 @@ test_ost_reaches_that_slot_only(void **state)
 	uint32_t i;
 
 	(void)state;
-	machine(4, 2, NULL);
-	assert_int_equal(cpuhp_probe(&hp), CPUHP_FOUND);
+	found(4, 2, NULL);
 	cpuhp_ost(&hp, 2, OST_DEVICE_CHECK, OST_FAILURE);
 	cpuhp_ost(&hp, 1, OST_EJECT_REQUEST, OST_EJECT_NOT_SUPPORTED);
 	assert_int_equal(dev.ost_sent, 2);
