@@ -148,3 +148,36 @@ case_plug_nothing_to_plug() {
 	expect '^@ready active=2 held=0 max=4$'
 	expect_none '^QEMU CPU hot-plug'
 }
+
+# tools/plug's own answers, each error one line, against a QEMU that runs
+# no firmware (-S: stopped before its first instruction, QMP answers).
+case_plug_tool_errors() {
+	QMP=$Q/tool.qmp
+	LOG=$Q/tool.log
+	rm -f $QMP
+	timeout -k 5 60 qemu-system-x86_64 -S -machine q35,smm=off -accel tcg \
+		-smp 1,maxcpus=2 -nodefaults -display none \
+		-qmp unix:$QMP,server=on,wait=off </dev/null 2>/dev/null &
+	pid=$!
+	i=0
+	while [ ! -S $QMP ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	for args in "" "" "--socket 0 --core 0 --thread 0" \
+	    "--unplug --socket 0 --core 0 --thread 0" "--socket 0 --core 5"; do
+		tools/plug --qmp $QMP $args
+		echo "rc=$?"
+	done > $LOG 2>&1
+	tools/plug --qmp $Q/nothing.qmp >> $LOG 2>&1
+	echo "rc=$?" >> $LOG
+	kill $pid
+	wait $pid
+	rm -f $QMP
+	expect_order '^plugged socket 0 core 1 thread 0 \(qemu64-x86_64-cpu, id plug-0-1-0\)$' \
+		'^rc=0$' \
+		'^plug: no free processor slot: all 2 possible processors are present \(start QEMU with a larger MAXCPUS\)$' \
+		'^rc=1$' \
+		'^plug: socket 0 core 0 thread 0 is already present$' '^rc=1$' \
+		'^plug: QEMU refused device_del: Boot CPU is unpluggable$' '^rc=1$' \
+		'^plug: no single processor slot matches socket 0 core 5 ' '^rc=1$' \
+		"^plug: no QEMU listening at $Q/nothing.qmp " '^rc=1$'
+	expect_count 12 '.'
+}
