@@ -260,6 +260,7 @@ int
 plug_start(struct cpu *c, uint32_t index)
 {
 	(void)index;
+	c->fault_next = FAULT_NONE;	/* a `fault` is for one attempt */
 	con_error("slot %u (APIC id %u): native start not available, and MP "
 		  "Services does not know a plugged processor", c->mp,
 		  c->mp_apic);
