@@ -3,6 +3,7 @@
 # runs the host unit tests and the QEMU tests. See README.md.
 
 SMP     ?= 4
+MAXCPUS ?=
 HOLD    ?= 2
 ARGS    ?=
 DRIVERS ?=
@@ -14,7 +15,7 @@ IMG     := $(B)/run.img
 
 # Debian packages each target needs (tools/deps installs what is missing).
 PKGS_BUILD := gcc make binutils nasm gnu-efi
-PKGS_RUN   := $(PKGS_BUILD) ovmf qemu-system-x86 mtools dosfstools gdisk
+PKGS_RUN   := $(PKGS_BUILD) ovmf qemu-system-x86 mtools dosfstools gdisk python3
 PKGS_TEST  := $(PKGS_RUN) libcmocka-dev clang libclang-rt-14-dev
 
 CC      := gcc
@@ -51,6 +52,16 @@ $(PARSE_BIN): tests/parse/test_parse.c $(PARSE_SRCS) $(wildcard efi/*/*.h) | dep
 	$(HOST_CC) $(HOST_CFLAGS) $(EFI_INCS) -Iarch/x86 $(ASAN_FLAGS) -o $@ $(filter %.c,$^) \
 		$(HOST_LIBS)
 
+# Host tests of what hot-plug reads: QEMU's CPU hot-plug registers
+# against a model of the device, the MADT, the APIC id's topology.
+PLUG_SRCS := efi/cpu/cpuhp.c efi/fw/madt.c tests/plug/qemu_cpuhp.c
+PLUG_BIN  := $(B)/host/test_plug
+$(PLUG_BIN): tests/plug/test_plug.c $(PLUG_SRCS) $(wildcard tests/plug/*.h) \
+		efi/cpu/cpuhp.h efi/fw/acpi.h arch/x86/topo.h | deps-test
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Iefi/cpu -Iefi/fw -Iarch/x86 -Itests/plug \
+		$(ASAN_FLAGS) -o $@ $(filter %.c,$^) $(HOST_LIBS)
+
 EFI_SRCS := $(foreach d,$(EFI_DIRS),$(wildcard $(d)/*.c)) $(wildcard arch/x86/*.c) $(KE_SRCS)
 ASM_SRCS := $(wildcard arch/x86/*.asm)
 DRV_SRCS := $(wildcard drivers/*.c) $(DRIVERS)
@@ -60,7 +71,7 @@ EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(EFI_SRCS)) \
 	    $(patsubst %.asm,$(B)/efi/%.o,$(ASM_SRCS)) \
 	    $(DRV_OBJS) $(B)/efi/drvtab.o
 
-.PHONY: all run image test bench clean deps-build deps-run deps-test
+.PHONY: all run plug image test bench clean deps-build deps-run deps-test
 all: $(EFI)
 
 deps-build: ; @tools/deps $(PKGS_BUILD)
@@ -125,10 +136,17 @@ DEMO ?= $(if $(findstring --run,$(ARGS))$(findstring --script,$(ARGS)),,\
 	echo == the veto is lifted and the same processor is added; unload veto; add next;\
 	sleep 200; stats; ipi)
 
-# A boot disk whose config file carries the options of `make run`.
+# A boot disk whose config file carries the options of `make run`; with
+# MAXCPUS, processors can be plugged in while it runs (`make plug`).
 run: $(EFI) | deps-run
 	tools/mkimg $(IMG) $(EFI) "--hold $(HOLD) $(ARGS)" "$(DEMO)"
-	tools/qemu --smp '$(SMP)' --disk $(IMG) --timeout $(TIMEOUT) --interactive
+	tools/qemu --smp '$(SMP)' $(if $(MAXCPUS),--maxcpus $(MAXCPUS)) \
+		--qmp $(B)/qmp.sock --disk $(IMG) --timeout $(TIMEOUT) --interactive
+
+# Plug a processor into the machine `make run` started (PLUG="--unplug",
+# "--status", "--socket S --core C --thread T": see tools/plug --help).
+plug: | deps-run
+	tools/plug --qmp $(B)/qmp.sock $(PLUG)
 
 # A disk image for a USB stick (README, "Real boards"): dd it as it is.
 image: $(EFI) | deps-run
@@ -139,10 +157,11 @@ image: $(EFI) | deps-run
 bench: $(EFI) bench-host | deps-run
 	tools/bench
 
-test: deps-test $(EFI) unit-build drivers-build $(PARSE_BIN) fuzz-build
+test: deps-test $(EFI) unit-build drivers-build $(PARSE_BIN) $(PLUG_BIN) \
+		fuzz-build
 	FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) \
-		tests/run $(PARSE_BIN) $(UNIT_BINS) $(DRIVER_TEST_BINS) \
-		$(TSAN_BINS)
+		tests/run $(PARSE_BIN) $(PLUG_BIN) $(UNIT_BINS) \
+		$(DRIVER_TEST_BINS) $(TSAN_BINS)
 
 clean:
 	rm -rf $(B)

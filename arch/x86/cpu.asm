@@ -6,7 +6,7 @@ section .text
 
 global cpu_rdtsc, cpu_pause, cpu_cpuid, cpu_apic_id
 global cpu_rdmsr, cpu_wrmsr, cpu_sidt, cpu_lidt, cpu_cs, cpu_wait_interrupt
-global cpu_take_pending
+global cpu_take_pending, cpu_inb, cpu_inl, cpu_outb, cpu_outl
 
 ; uint64_t cpu_rdtsc(void)
 cpu_rdtsc:
@@ -104,6 +104,31 @@ cpu_take_pending:
 	sti
 	nop
 	cli
+	ret
+
+; Port I/O (Intel SDM vol. 1, 19.2): the port number in DX.
+; uint8_t cpu_inb(uint16_t port), uint32_t cpu_inl(uint16_t port)
+cpu_inb:
+	mov	edx, edi
+	xor	eax, eax
+	in	al, dx
+	ret
+cpu_inl:
+	mov	edx, edi
+	in	eax, dx
+	ret
+
+; void cpu_outb(uint16_t port, uint8_t v), void cpu_outl(uint16_t port,
+; uint32_t v)
+cpu_outb:
+	mov	edx, edi
+	mov	eax, esi
+	out	dx, al
+	ret
+cpu_outl:
+	mov	edx, edi
+	mov	eax, esi
+	out	dx, eax
 	ret
 
 section .note.GNU-stack noalloc noexec nowrite progbits

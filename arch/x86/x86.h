@@ -14,6 +14,10 @@ void cpu_sidt(void *idtr);
 void cpu_lidt(const void *idtr);
 uint16_t cpu_cs(void);
 void cpu_wait_interrupt(void);
+uint8_t cpu_inb(uint16_t port);
+uint32_t cpu_inl(uint16_t port);
+void cpu_outb(uint16_t port, uint8_t v);
+void cpu_outl(uint16_t port, uint32_t v);
 
 /* apic.c, tick.asm: a local-APIC timer tick lets an idle AP sleep (HLT)
  * instead of spinning. apic_tick_init runs once on the BSP; the others

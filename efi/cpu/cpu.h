@@ -1,11 +1,13 @@
 /*
- * cpu.h: the simulator's view of each processor, indexed by MP Services
- * number, and of the machine. An AP never calls the firmware; everything
- * it has to say goes through its struct cpu, which the BSP reads.
+ * cpu.h: the simulator's view of each processor, indexed by slot (the MP
+ * Services number for the processors MP Services knows, then those that
+ * may be plugged later), and of the machine. An AP never calls the
+ * firmware; everything it has to say goes through its struct cpu, which
+ * the BSP reads.
  *
  * No UEFI types here: the files that bridge to the notification core
- * include <wdm.h>, whose names collide with <efi.h>. Only mp.c, and the
- * console and file code, talk to the firmware.
+ * include <wdm.h>, whose names collide with <efi.h>. Only mp.c, acpi.c,
+ * and the console and file code, talk to the firmware.
  */
 #ifndef EFI_CPU_H
 #define EFI_CPU_H
@@ -23,7 +25,8 @@
 #define PROCESSOR_ENABLED_BIT		0x2
 #define PROCESSOR_HEALTH_STATUS_BIT	0x4
 
-enum cpu_state { CPU_BSP, CPU_ONLINE, CPU_HELD, CPU_FAILED, CPU_STARTING };
+enum cpu_state { CPU_BSP, CPU_ONLINE, CPU_HELD, CPU_FAILED, CPU_STARTING,
+		 CPU_ABSENT };	/* absent: may be plugged, is not (yet) */
 
 /* What an AP reports (struct cpu.report). */
 enum { AP_NONE, AP_ONLINE, AP_BAD_APIC, AP_STOPPED };
@@ -46,8 +49,9 @@ struct cpu {
 	volatile uint64_t loops;	/* idle-loop turns, for `stats` */
 	volatile uint64_t tsc_online;	/* TSC when it said online */
 	/* BSP only. */
-	uint32_t mp;			/* MP Services processor number */
-	uint32_t mp_apic;		/* APIC id MP Services reported */
+	uint32_t mp;			/* slot: MP Services number, if known */
+	uint32_t mp_apic;		/* APIC id MP Services (or the MADT)
+					   reported */
 	uint32_t package, core, thread;
 	uint32_t flags;			/* StatusFlag */
 	enum cpu_state state;
@@ -55,6 +59,9 @@ struct cpu {
 	void *done;			/* EFI_EVENT: ap_entry returned */
 	uint8_t running;		/* started, done not yet seen */
 	uint64_t tsc_start;		/* TSC when its start was asked */
+	uint8_t plugged;		/* not at boot: plugged in (plug.c) */
+	uint32_t hp_sel;		/* its slot in QEMU's hot-plug block,
+					   or NO_INDEX */
 };
 
 _Static_assert(offsetof(struct cpu, apic) == CPU_APIC, "offsets.h");
@@ -63,8 +70,10 @@ _Static_assert(offsetof(struct cpu, tsc_entry) == CPU_TSC_ENTRY, "offsets.h");
 
 struct machine {
 	void *mp;			/* EFI_MP_SERVICES_PROTOCOL, or NULL */
-	struct cpu *cpu;		/* cpu[n] for MP number n */
-	uint32_t ncpu;
+	struct cpu *cpu;		/* cpu[n] for slot n */
+	uint32_t ncpu;			/* slots 0..ncpu-1: MP Services' */
+	uint32_t nslot;			/* then those that may be plugged */
+	uint32_t room;			/* slots cpu[] has room for */
 	uint32_t bsp;			/* MP number of the BSP */
 	uint64_t ap_timeout;		/* in TSC cycles */
 	uint64_t bringup_cycles;	/* boot: first start to last online */
@@ -104,9 +113,16 @@ int cpu_hotadd(struct machine *m, struct cpu *c, uint32_t index);
 uint64_t cpu_bare_start(struct machine *m, struct cpu *c);
 struct cpu *cpu_by_apic(struct machine *m, uint32_t apic);
 
+/* plug.c: processors plugged into the running machine (QEMU). */
+void plug_discover(struct machine *m, const struct options *o);
+void plug_poll(void);		/* on the BSP, often: rate-limited */
+int plug_start(struct cpu *c, uint32_t index);	/* HOTADD_* */
+void plug_report(struct cpu *c, int added);
+
 /* table.c */
 void cpus_print(struct machine *m);
-void cpus_count(struct machine *m, uint32_t *active, uint32_t *held);
+void cpus_count(struct machine *m, uint32_t *active, uint32_t *held,
+		uint32_t *absent);
 const char *cpu_state_name(enum cpu_state s);
 
 

@@ -23,10 +23,11 @@ uint64_t hal_start_tsc[2];
 static NTSTATUS
 start(ULONG slot, ULONG index)
 {
+	struct cpu *c = &machine.cpu[slot];
 	int r;
 
 	hal_start_tsc[0] = cpu_rdtsc();
-	r = cpu_hotadd(&machine, &machine.cpu[slot], index);
+	r = c->plugged ? plug_start(c, index) : cpu_hotadd(&machine, c, index);
 	hal_start_tsc[1] = cpu_rdtsc();
 	switch (r) {
 	case HOTADD_OK:
@@ -82,24 +83,35 @@ static const struct ke_backend backend = {
 /*
  * Every processor the core may run, as the table ke_init places in
  * groups: the BSP first, then the others in MP Services order, so the
- * online ones come in the order bring-up numbered them. The node of a
- * processor is its package (no ACPI SRAT is read).
+ * online ones come in the order bring-up numbered them, then the slots
+ * a processor may be plugged into (present = FALSE: counted in the
+ * maximum, placed now, as Windows sizes its groups from the firmware's
+ * tables). The node of a processor is its package (no ACPI SRAT is
+ * read).
  */
+static int
+in_table(const struct cpu *c)
+{
+	return c->state == CPU_BSP || c->state == CPU_ONLINE ||
+	       c->state == CPU_HELD || c->state == CPU_ABSENT;
+}
+
 static ULONG
 table(struct ke_processor *p)
 {
 	struct cpu *c;
 	ULONG n = 0, i;
 
-	for (i = 0; i < machine.ncpu; i++) {
-		c = &machine.cpu[(machine.bsp + i) % machine.ncpu];
-		if (c->state != CPU_BSP && c->state != CPU_ONLINE &&
-		    c->state != CPU_HELD)
+	for (i = 0; i < machine.nslot; i++) {
+		c = &machine.cpu[i < machine.ncpu ?
+				 (machine.bsp + i) % machine.ncpu : i];
+		if (!in_table(c))
 			continue;
 		p[n++] = (struct ke_processor){
 			.slot = c->mp, .package = c->package, .core = c->core,
 			.thread = c->thread, .node = c->package,
-			.active = c->state != CPU_HELD, .present = TRUE,
+			.active = c->state == CPU_BSP || c->state == CPU_ONLINE,
+			.present = c->state != CPU_ABSENT,
 		};
 	}
 	return n;
@@ -110,7 +122,7 @@ table(struct ke_processor *p)
 int
 hal_init(const struct options *o)
 {
-	struct ke_processor *p = pool_alloc(machine.ncpu * sizeof(*p));
+	struct ke_processor *p = pool_alloc(machine.nslot * sizeof(*p));
 	struct ke_config cfg = {
 		.processors = p,
 		.count = p ? table(p) : 0,
@@ -134,6 +146,36 @@ void
 hal_ap_init(uint32_t index)
 {
 	KiInitializeDynamicProcessor(index);
+}
+
+/*
+ * KeStartDynamicProcessor for processor c, which is held: the processor
+ * will be NT index N, the active count. A plugged one's outcome goes back
+ * to the platform too. Returns 1 if it was added.
+ */
+int
+hal_add(struct cpu *c)
+{
+	ULONG n = KeQueryActiveProcessorCountEx(ALL_PROCESSOR_GROUPS);
+	int added;
+
+	con_explain("add slot %u: KeStartDynamicProcessor takes the "
+		    "dynamic-processor lock, so no driver can register "
+		    "meanwhile; the processor will be NT index %u, the "
+		    "active count.", c->mp, n);
+	added = NT_SUCCESS(KeStartDynamicProcessor(c->mp));
+	plug_report(c, added);
+	return added;
+}
+
+/* The BSP while it waits (at the prompt, in `sleep`): its share of the
+ * workloads, the APs' console text, and the hot-plug events. */
+void
+hal_bsp_idle(void)
+{
+	hal_ap_idle();
+	con_drain();
+	plug_poll();
 }
 
 /*

@@ -18,6 +18,13 @@ int hal_init(const struct options *o);
 /* Where ke_init placed MP processor mp (held ones too); 0 if nowhere. */
 int hal_number(uint32_t mp, uint16_t *group, uint8_t *number);
 
+/* Hot-add held processor c (KeStartDynamicProcessor); 1 if added. */
+struct cpu;
+int hal_add(struct cpu *c);
+
+/* The BSP's turn of work while it waits; call it often. */
+void hal_bsp_idle(void);
+
 /* When the last backend start began and ended (TSC), for `bench`. */
 extern uint64_t hal_start_tsc[2];
 

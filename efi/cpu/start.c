@@ -19,7 +19,7 @@ cpu_by_apic(struct machine *m, uint32_t apic)
 {
 	uint32_t n;
 
-	for (n = 0; n < m->ncpu; n++)
+	for (n = 0; n < m->nslot; n++)
 		if (m->cpu[n].apic == apic && m->cpu[n].index != NO_INDEX)
 			return &m->cpu[n];
 	return NULL;

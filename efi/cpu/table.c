@@ -10,6 +10,7 @@ static const char *const state_names[] = {
 	[CPU_HELD] = "held",
 	[CPU_FAILED] = "failed",
 	[CPU_STARTING] = "starting",
+	[CPU_ABSENT] = "absent",
 };
 
 const char *
@@ -18,10 +19,17 @@ cpu_state_name(enum cpu_state s)
 	return state_names[s];
 }
 
+/* MP Services' StatusFlag bits; it knows nothing of plugged ones. */
 static const char *
-yes(uint32_t flags, uint32_t bit)
+yes(struct cpu *c, uint32_t bit)
 {
-	return flags & bit ? "yes" : "no";
+	return c->plugged ? "-" : c->flags & bit ? "yes" : "no";
+}
+
+static const char *
+source(struct cpu *c)
+{
+	return c->plugged ? "plugged" : "boot";
 }
 
 /* Group and number as text: where the core placed it, or "-". */
@@ -47,24 +55,25 @@ row(struct cpu *c)
 	if (c->index != NO_INDEX)
 		ke_snprintf(nt, sizeof nt, "%u", c->index);
 	place(c, group, number);
-	con_printf("%4u %5u %7u %5u %6u  %-3s %-7s %-7s  %-8s %3s %5s %6s\n",
+	con_printf("%4u %5u %7u %5u %6u  %-3s %-7s %-7s  %-8s %3s %5s %6s  %s\n",
 		   c->mp, c->mp_apic, c->package, c->core, c->thread,
-		   yes(c->flags, PROCESSOR_AS_BSP_BIT),
-		   yes(c->flags, PROCESSOR_ENABLED_BIT),
-		   yes(c->flags, PROCESSOR_HEALTH_STATUS_BIT),
-		   cpu_state_name(c->state), nt, group, number);
+		   yes(c, PROCESSOR_AS_BSP_BIT), yes(c, PROCESSOR_ENABLED_BIT),
+		   yes(c, PROCESSOR_HEALTH_STATUS_BIT),
+		   cpu_state_name(c->state), nt, group, number, source(c));
 }
 
 void
-cpus_count(struct machine *m, uint32_t *active, uint32_t *held)
+cpus_count(struct machine *m, uint32_t *active, uint32_t *held,
+	   uint32_t *absent)
 {
 	uint32_t n;
 
-	*active = *held = 0;
-	for (n = 0; n < m->ncpu; n++) {
+	*active = *held = *absent = 0;
+	for (n = 0; n < m->nslot; n++) {
 		*active += m->cpu[n].state == CPU_BSP ||
 			   m->cpu[n].state == CPU_ONLINE;
 		*held += m->cpu[n].state == CPU_HELD;
+		*absent += m->cpu[n].state == CPU_ABSENT;
 	}
 }
 
@@ -76,19 +85,19 @@ cpus_print(struct machine *m)
 	uint32_t n;
 
 	con_printf("  mp  apic package  core thread  bsp enabled healthy  "
-		   "state     nt group number\n");
-	for (n = 0; n < m->ncpu; n++) {
+		   "state     nt group number  source\n");
+	for (n = 0; n < m->nslot; n++) {
 		c = &m->cpu[n];
 		mp_refresh(m, c);
 		row(c);
 	}
-	for (n = 0; n < m->ncpu; n++) {
+	for (n = 0; n < m->nslot; n++) {
 		c = &m->cpu[n];
 		place(c, group, number);
 		con_trace("cpu mp=%u apic=%u package=%u core=%u thread=%u "
-			  "state=%s signature=0x%08x group=%s number=%s", c->mp,
-			  c->mp_apic, c->package, c->core, c->thread,
-			  cpu_state_name(c->state), c->signature, group,
-			  number);
+			  "state=%s signature=0x%08x group=%s number=%s "
+			  "source=%s", c->mp, c->mp_apic, c->package, c->core,
+			  c->thread, cpu_state_name(c->state), c->signature,
+			  group, number, source(c));
 	}
 }

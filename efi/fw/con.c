@@ -11,6 +11,7 @@ int con_tracing;
 int con_explaining;
 int con_quiet;
 int con_muted;
+int con_open_line;
 static SIMPLE_TEXT_OUTPUT_INTERFACE *out;
 
 void
@@ -87,6 +88,10 @@ write_text(const char *s)
 	CHAR16 buf[128];
 	unsigned n = 0;
 
+	if (con_open_line) {	/* not after the prompt: a line of its own */
+		con_open_line = 0;
+		write_text("\n");
+	}
 	log_append(s);
 	for (; *s; s++) {
 		if (*s == '\n')

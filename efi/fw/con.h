@@ -15,6 +15,8 @@ extern int con_tracing;		/* print the @ lines */
 extern int con_explaining;	/* narrate each step of an add */
 extern int con_quiet;		/* no human line per notification */
 extern int con_muted;		/* print nothing at all (bench.c) */
+extern int con_open_line;	/* a prompt waits on the last line: the next
+				   text starts a new line (input.c) */
 
 void con_init(void);
 void con_write(const char *s);	/* on an AP: queued for the BSP */

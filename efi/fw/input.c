@@ -1,16 +1,22 @@
 /*
  * input.c: the interactive prompt: a line from the firmware's ConIn (the
  * keyboard, or the serial port in QEMU) with basic editing. While it waits
- * for a key, the BSP does its share of the workloads like any processor.
+ * for a key, the BSP does its share of the workloads like any processor
+ * and looks for processors plugged in.
  */
 #include "uefi.h"
 #include "con.h"
 #include "hal.h"
 
+/* What the prompt line shows stays open: text printed meanwhile (a
+ * processor plugged in, a line from an AP) goes on a line of its own,
+ * and the prompt and what was typed are shown again after it. */
 static void
 echo(const char *s)
 {
+	con_open_line = 0;
 	con_write(s);
+	con_open_line = 1;
 }
 
 /* Backspace or DEL erase, Ctrl-U clears the line, Enter ends it. */
@@ -24,12 +30,16 @@ con_readline(const char *prompt, char *buf, size_t n)
 
 	if (in == NULL)
 		return -1;
-	con_write(prompt);
+	echo(prompt);
 	for (;;) {
 		if (uefi_call_wrapper(in->ReadKeyStroke, 2, in, &key) !=
 		    EFI_SUCCESS) {
-			hal_ap_idle();
-			con_drain();
+			hal_bsp_idle();
+			if (!con_open_line) {
+				buf[len] = 0;
+				echo(prompt);
+				echo(buf);
+			}
 			uefi_call_wrapper(BS->Stall, 1, 1000);
 			continue;
 		}
@@ -52,5 +62,6 @@ con_readline(const char *prompt, char *buf, size_t n)
 	}
 	buf[len] = 0;
 	echo("\n");
+	con_open_line = 0;
 	return (int)len;
 }

@@ -76,19 +76,23 @@ parse_options(void)
 			   nbad > 1 ? "s" : "");
 }
 
-/* The core first: the table shows where it placed each processor. */
+/* The core first: the table shows where it placed each processor. The
+ * maximum counts the processors that may still be plugged. */
 static void
 ready(void)
 {
-	uint32_t active, held;
+	uint32_t active, held, absent;
 
 	hal_init(&opts);
 	cpus_print(&machine);
-	cpus_count(&machine, &active, &held);
-	con_printf("%u active (BSP included), %u held for hot-add.\n",
-		   active, held);
+	cpus_count(&machine, &active, &held, &absent);
+	con_printf("%u active (BSP included), %u held for hot-add", active,
+		   held);
+	if (absent)
+		con_printf(", %u more may be plugged", absent);
+	con_printf(".\n");
 	con_trace("ready active=%u held=%u max=%u", active, held,
-		  active + held);
+		  active + held + absent);
 }
 
 static int
@@ -162,6 +166,7 @@ efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	if (!opts.spin)
 		apic_tick_init(clock_cycles(1));
 	mp_discover(&machine, opts.no_mp);
+	plug_discover(&machine, &opts);
 	if (opts.check)
 		check_run(&machine);
 	if (opts.bench)

@@ -27,17 +27,19 @@ self(struct cpu *c)
 }
 
 static void
-alone(struct machine *m)
+alone(struct machine *m, struct cpu *cpus)
 {
 	static struct cpu bsp;
+	struct cpu *c = cpus ? cpus : &bsp;
 
-	self(&bsp);
-	bsp.mp_apic = bsp.apic;
-	bsp.flags = PROCESSOR_AS_BSP_BIT | PROCESSOR_ENABLED_BIT |
-		    PROCESSOR_HEALTH_STATUS_BIT;
+	self(c);
+	c->mp_apic = c->apic;
+	c->flags = PROCESSOR_AS_BSP_BIT | PROCESSOR_ENABLED_BIT |
+		   PROCESSOR_HEALTH_STATUS_BIT;
 	m->mp = NULL;
-	m->cpu = &bsp;
-	m->ncpu = 1;
+	m->cpu = c;
+	m->ncpu = m->nslot = 1;
+	m->room = cpus ? MAX_CPUS : 1;
 	m->bsp = 0;
 }
 
@@ -68,18 +70,24 @@ void
 mp_discover(struct machine *m, int ignore_mp)
 {
 	EFI_MP_SERVICES_PROTOCOL *mp;
+	/* Room for every slot: the processors MP Services reports, then
+	 * those that may be plugged later (plug.c appends them). */
+	struct cpu *cpus = uefi_zalloc(MAX_CPUS * sizeof *cpus);
 	UINTN n, enabled, me, i;
 
-	if (ignore_mp) {
-		con_printf("--no-mp: ignoring MP Services, running with the "
-			   "BSP alone\n");
-		return alone(m);
+	if (cpus == NULL)
+		con_error("out of memory for the processor table");
+	if (ignore_mp || cpus == NULL) {
+		if (ignore_mp)
+			con_printf("--no-mp: ignoring MP Services, running "
+				   "with the BSP alone\n");
+		return alone(m, cpus);
 	}
 	if (EFI_ERROR(uefi_call_wrapper(BS->LocateProtocol, 3, &mp_guid, NULL,
 					(VOID **)&mp))) {
 		con_printf("This firmware has no EFI_MP_SERVICES_PROTOCOL: "
 			   "running with the BSP alone, nothing to hot-add.\n");
-		return alone(m);
+		return alone(m, cpus);
 	}
 	uefi_call_wrapper(mp->GetNumberOfProcessors, 3, mp, &n, &enabled);
 	uefi_call_wrapper(mp->WhoAmI, 2, mp, &me);
@@ -88,13 +96,10 @@ mp_discover(struct machine *m, int ignore_mp)
 			   "manages the first %u.\n", (unsigned)n, MAX_CPUS);
 		n = MAX_CPUS;
 	}
-	m->cpu = uefi_zalloc(n * sizeof *m->cpu);
-	if (m->cpu == NULL) {
-		con_error("out of memory for %u processors", (unsigned)n);
-		return alone(m);
-	}
+	m->cpu = cpus;
+	m->room = MAX_CPUS;
 	m->mp = mp;
-	m->ncpu = (uint32_t)n;
+	m->ncpu = m->nslot = (uint32_t)n;
 	m->bsp = (uint32_t)me;
 	for (i = 0; i < n; i++)
 		describe(m, i);
@@ -138,8 +143,9 @@ mp_refresh(struct machine *m, struct cpu *c)
 {
 	EFI_PROCESSOR_INFORMATION info;
 
-	if (m->mp && !EFI_ERROR(uefi_call_wrapper(MP(m)->GetProcessorInfo, 3,
-						  MP(m), c->mp, &info)))
+	if (m->mp && c->mp < m->ncpu &&
+	    !EFI_ERROR(uefi_call_wrapper(MP(m)->GetProcessorInfo, 3, MP(m),
+					 c->mp, &info)))
 		c->flags = info.StatusFlag;
 }
 

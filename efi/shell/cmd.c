@@ -102,8 +102,7 @@ cmd_sleep(int argc, char **argv)
 		return CMD_ERROR;
 	}
 	while (ms--) {
-		hal_ap_idle();		/* the BSP works while it waits */
-		con_drain();
+		hal_bsp_idle();		/* the BSP works while it waits */
 		mp_stall(1000);
 	}
 	return CMD_OK;
@@ -181,6 +180,7 @@ run(const char *text)
 	}
 	if (argc == 0)
 		return CMD_OK;
+	plug_poll();		/* a processor plugged meanwhile comes first */
 	for (i = 0; i < NCOMMANDS; i++) {
 		if (!str_eq(argv[0], commands[i].name))
 			continue;

@@ -5,6 +5,7 @@
 #include "cmd.h"
 #include "con.h"
 #include "cpu.h"
+#include "hal.h"
 #include "str.h"
 #include "trace.h"
 
@@ -16,15 +17,15 @@ held_cpu(const char *cmd, const char *arg)
 	uint32_t i;
 
 	if (str_eq(arg, "next")) {
-		for (i = 0; i < machine.ncpu; i++)
+		for (i = 0; i < machine.nslot; i++)
 			if (machine.cpu[i].state == CPU_HELD)
 				return &machine.cpu[i];
 		con_error("%s: no processor is held", cmd);
 		return NULL;
 	}
-	if (!str_to_u64(arg, MAX_CPUS, &n) || n >= machine.ncpu) {
+	if (!str_to_u64(arg, MAX_CPUS, &n) || n >= machine.nslot) {
 		con_error("%s: '%s' is not next, all or an MP number from 0 "
-			  "to %u", cmd, arg, machine.ncpu - 1);
+			  "to %u", cmd, arg, machine.nslot - 1);
 		return NULL;
 	}
 	if (machine.cpu[n].state != CPU_HELD) {
@@ -50,18 +51,6 @@ cmd_cpus(int argc, char **argv)
 	return CMD_OK;
 }
 
-static int
-add_one(struct cpu *c)
-{
-	ULONG n = KeQueryActiveProcessorCountEx(ALL_PROCESSOR_GROUPS);
-
-	con_explain("add mp %u: KeStartDynamicProcessor takes the "
-		    "dynamic-processor lock, so no driver can register "
-		    "meanwhile; the processor will be NT index %u, the "
-		    "active count.", c->mp, n);
-	return NT_SUCCESS(KeStartDynamicProcessor(c->mp)) ? CMD_OK : CMD_ERROR;
-}
-
 int
 cmd_add(int argc, char **argv)
 {
@@ -72,12 +61,12 @@ cmd_add(int argc, char **argv)
 	(void)argc;
 	if (!str_eq(argv[1], "all")) {
 		c = held_cpu("add", argv[1]);
-		return c ? add_one(c) : CMD_ERROR;
+		return c && hal_add(c) ? CMD_OK : CMD_ERROR;
 	}
-	for (i = 0; i < machine.ncpu; i++)
+	for (i = 0; i < machine.nslot; i++)
 		if (machine.cpu[i].state == CPU_HELD) {
 			any = 1;
-			if (add_one(&machine.cpu[i]) != CMD_OK)
+			if (!hal_add(&machine.cpu[i]))
 				r = CMD_ERROR;
 		}
 	if (!any) {
@@ -162,7 +151,7 @@ cmd_stats(int argc, char **argv)
 
 	(void)argc, (void)argv;
 	con_printf("  nt   mp  loop turns\n");
-	for (n = 0; n < machine.ncpu; n++) {
+	for (n = 0; n < machine.nslot; n++) {
 		c = &machine.cpu[n];
 		if (c->state != CPU_ONLINE)
 			continue;

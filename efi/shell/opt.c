@@ -9,14 +9,15 @@
 #include "tok.h"
 #include "fmt.h"
 
-enum kind { FLAG, NUM, LIST, STR };
+enum kind { FLAG, NUM, LIST, STR, CHOICE };
 
 struct opt {
 	const char *name;
 	enum kind kind;
 	size_t off;		/* field in struct options */
 	uint32_t max;		/* NUM: largest value; LIST: limit; STR: size */
-	const char *arg;	/* NUM, LIST: what the value is */
+	const char *arg;	/* what the value is; CHOICE: "a|b|...", the
+				   index of the one given is stored */
 	const char *help;
 };
 
@@ -39,6 +40,8 @@ static const struct opt opts[] = {
 	  "run these commands after bring-up" },
 	{ "--script", STR, F(script), sizeof(((struct options *)0)->script),
 	  "PATH", "run the commands in this file of the boot volume" },
+	{ "--plugged", CHOICE, F(plugged), 0, "auto|hold",
+	  "a plugged processor is added at once (auto) or held" },
 	{ "--trace", FLAG, F(trace), 0, 0,
 	  "print machine-readable @ lines" },
 	{ "--explain", FLAG, F(explain), 0, 0,
@@ -99,6 +102,25 @@ list(const char *value, uint32_t limit, uint8_t *field, char *err)
 	return 1;
 }
 
+/* The index of value among the choices "a|b|...", or -1. */
+static int
+choice(const char *c, const char *value)
+{
+	const char *v;
+	int i;
+
+	for (i = 0;; i++, c++) {
+		for (v = value; *v && *c != '|' && *c == *v; c++, v++)
+			;
+		if (*v == 0 && (*c == '|' || *c == 0))
+			return i;
+		while (*c && *c != '|')
+			c++;
+		if (*c == 0)
+			return -1;
+	}
+}
+
 /* Store value into o; on failure write the reason to err. */
 static int
 apply(const struct opt *op, const char *value, struct options *o, char *err)
@@ -128,6 +150,15 @@ apply(const struct opt *op, const char *value, struct options *o, char *err)
 			return 0;
 		}
 		str_copy((char *)field, value, op->max);
+		return 1;
+	case CHOICE:
+		v = (uint64_t)choice(op->arg, value);
+		if ((int64_t)v < 0) {
+			ke_snprintf(err, LIST_ERR_MAX, "expected %s, not '%s'",
+				    op->arg, value);
+			return 0;
+		}
+		*field = (uint8_t)v;
 		return 1;
 	}
 	return 0;

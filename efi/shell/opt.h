@@ -27,8 +27,11 @@ struct options {
 	uint8_t check;			/* self-check MP Services first */
 	uint8_t bench;			/* time bring-up against StartupAllAPs */
 	uint8_t spin;			/* idle APs spin, no timer tick */
+	uint8_t plugged;		/* PLUGGED_AUTO or PLUGGED_HOLD */
 	uint8_t help;
 };
+
+enum { PLUGGED_AUTO, PLUGGED_HOLD };	/* --plugged, in its order */
 
 void opt_defaults(struct options *o);
 

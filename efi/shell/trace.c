@@ -131,11 +131,11 @@ ipi_missing(ULONG index, ULONG waited_ms)
 {
 	uint32_t n;
 
-	for (n = 0; n < machine.ncpu && machine.cpu[n].index != index; n++)
+	for (n = 0; n < machine.nslot && machine.cpu[n].index != index; n++)
 		;
 	con_error("KeIpiGenericCall: nt %u (mp %d) did not take the call "
 		  "within %u ms; no processor ran the worker", index,
-		  n < machine.ncpu ? (int)n : -1, waited_ms);
+		  n < machine.nslot ? (int)n : -1, waited_ms);
 }
 
 const struct ke_sink trace_sink = {

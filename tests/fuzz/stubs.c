@@ -121,11 +121,6 @@ con_write(const char *s)
 }
 
 void
-con_drain(void)
-{
-}
-
-void
 con_printf(const char *fmt, ...)
 {
 	char buf[512];
@@ -236,7 +231,7 @@ mp_stall(unsigned us)
 }
 
 void
-hal_ap_idle(void)
+hal_bsp_idle(void)
 {
 	stub_idle++;
 }
@@ -246,6 +241,11 @@ uint32_t
 stop_code(void)
 {
 	return 0;
+}
+
+void
+plug_poll(void)
+{
 }
 
 /* ---- the commands of cmdcpu.c and cmddrv.c ---- */

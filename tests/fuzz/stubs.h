@@ -24,7 +24,7 @@ int log_same(const struct log *a, const struct log *b);
 
 extern struct log stub_log;		/* what cmd.c did */
 extern uint64_t stub_stall_us;		/* mp_stall, summed */
-extern uint64_t stub_idle;		/* hal_ap_idle calls */
+extern uint64_t stub_idle;		/* hal_bsp_idle calls */
 extern int stub_multiline;		/* the input may hold '\n' */
 
 /* Forget everything the stubs saw, before each input. */

@@ -292,6 +292,30 @@ test_options_negative_value_is_one_error(void **state)
 	assert_true(o.trace);
 }
 
+/* One of a fixed set of words; a prefix or a longer word is not one. */
+static void
+test_options_choice_takes_one_of_its_words(void **state)
+{
+	struct options o;
+
+	(void)state;
+	assert_int_equal(parse(&o, "", 0), 0);
+	assert_int_equal(o.plugged, PLUGGED_AUTO);
+	assert_int_equal(parse(&o, "--plugged hold", 0), 0);
+	assert_int_equal(o.plugged, PLUGGED_HOLD);
+	assert_int_equal(opt_parse(&o, "--plugged=auto", 0, collect, NULL), 0);
+	assert_int_equal(o.plugged, PLUGGED_AUTO);
+	assert_int_equal(parse(&o, "--plugged ho --plugged holder "
+				   "--plugged '' --plugged=auto|hold", 0), 4);
+	assert_string_equal(msgs[0], "--plugged: expected auto|hold, not 'ho'");
+	assert_string_equal(msgs[1],
+			    "--plugged: expected auto|hold, not 'holder'");
+	assert_string_equal(msgs[2], "--plugged: expected auto|hold, not ''");
+	assert_int_equal(o.plugged, PLUGGED_AUTO);
+	assert_int_equal(parse(&o, "--plugged hold --plugged x", 0), 1);
+	assert_int_equal(o.plugged, PLUGGED_HOLD);	/* the bad one: kept */
+}
+
 static char usage[4096];
 
 static void
@@ -306,7 +330,7 @@ test_usage_lists_every_option(void **state)
 {
 	const char *names[] = { "--hold N", "--hold-mp LIST",
 				"--ap-timeout-ms MS", "--trace", "--batch",
-				"--no-mp", "--help" };
+				"--no-mp", "--plugged auto|hold", "--help" };
 	size_t i;
 
 	(void)state;
@@ -336,6 +360,7 @@ main(void)
 		cmocka_unit_test(test_options_bad_ones_are_named_and_rest_still_apply),
 		cmocka_unit_test(test_options_missing_value_at_end_and_unclosed_quote),
 		cmocka_unit_test(test_options_negative_value_is_one_error),
+		cmocka_unit_test(test_options_choice_takes_one_of_its_words),
 		cmocka_unit_test(test_usage_lists_every_option),
 	};
 

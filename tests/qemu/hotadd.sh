@@ -252,9 +252,9 @@ load log
 add 5
 add 4
 cpus"
-	expect '^@cpu mp=3 .*package=1 .*state=online .*group=1 number=0$'
-	expect '^@cpu mp=4 .*package=1 .*state=held .*group=1 number=1$'
-	expect '^@cpu mp=5 .*package=1 .*state=held .*group=1 number=2$'
+	expect '^@cpu mp=3 .*package=1 .*state=online .*group=1 number=0 source=boot$'
+	expect '^@cpu mp=4 .*package=1 .*state=held .*group=1 number=1 source=boot$'
+	expect '^@cpu mp=5 .*package=1 .*state=held .*group=1 number=2 source=boot$'
 	expect "^@notify drv=log state=complete nt=3 group=1 number=0 status=$OK"
 	expect_order "^@notify drv=log state=start nt=4 group=1 number=2 status=$OK op=$OK$" \
 		"^@add mp=5 nt=4 status=$OK active=5$" \

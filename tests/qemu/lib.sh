@@ -82,6 +82,64 @@ expect_order() {
 	done
 }
 
+# A live session, for cases that act while the simulator runs: QEMU in
+# the background, the serial console on FIFOs, a QMP socket at $QMP.
+#   live NAME SMP "CONFIG" [tools/qemu args]   boot (console in $LOG.raw)
+#   wait_for REGEX [SECONDS]                   until the console shows it
+#   say TEXT                                   type TEXT and Enter
+#   live_end                                   shutdown, wait, clean up
+# After a failed wait QEMU is killed at once; every boot is bounded too.
+live() {
+	name=$1 smp=$2 opts=$3
+	shift 3
+	LOG=$Q/$name.log
+	LIVE=$Q/$name
+	QMP=$Q/$name.qmp
+	rm -f $LIVE.in $LIVE.out $LOG.raw
+	mkfifo $LIVE.in $LIVE.out
+	tools/mkimg $LIVE.img "${EFI:-build/hotadd.efi}" "$opts" "" ||
+		{ fail "could not build the boot disk"; return 1; }
+	tools/qemu --smp "$smp" --disk $LIVE.img --timeout $BOOT_TIMEOUT \
+		--pipe $LIVE --qmp $QMP "$@" </dev/null &
+	QEMU_PID=$!
+	cat $LIVE.out > $LOG.raw &
+	CAT_PID=$!
+	exec 3<> $LIVE.in	# read-write: opening never waits for QEMU
+}
+
+wait_for() {
+	i=0
+	while ! tr -d '\r' 2>/dev/null < $LOG.raw | grep -Eq -- "$1"; do
+		i=$((i + 1))
+		[ $i -le $((${2:-30} * 10)) ] ||
+			{ fail "the console never showed /$1/"; return 1; }
+		sleep 0.1
+	done
+}
+
+say() {
+	printf '%s\r' "$1" >&3
+}
+
+live_end() {
+	if [ -z "$FAILED" ]; then
+		say shutdown
+	else
+		kill $QEMU_PID 2>/dev/null
+	fi
+	wait $QEMU_PID
+	rc=$?
+	# A QEMU that never started never opened the console's FIFO: open
+	# it here, so that cat's open returns and it sees the end.
+	exec 3>&- 4<> $LIVE.out
+	exec 4>&-
+	wait $CAT_PID
+	rm -f $LIVE.in $LIVE.out $LIVE.img $LIVE.img.vars $QMP
+	clean_log $LOG.raw $LOG
+	[ $rc = 0 ] || fail "QEMU exited with $rc"
+	expect '^@exit status=0x[0-9a-f]{8}$'
+}
+
 # run_case NAME: run case_NAME, print PASS or FAIL (with the log's tail)
 run_case() {
 	FAILED=

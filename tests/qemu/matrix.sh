@@ -36,8 +36,8 @@ case_matrix_16_groups() {
 # 40 (a package stays whole in a group), not 64 + 16; index 40 is 1:0.
 case_matrix_80_two_packages() {
 	add_all matrix80 'sockets=2,cores=40' "--hold 16 --quiet" 64 16
-	expect '^@cpu mp=40 .*package=1 .*state=online .*group=1 number=0$'
-	expect '^@cpu mp=79 .*package=1 .*state=held .*group=1 number=39$'
+	expect '^@cpu mp=40 .*package=1 .*state=online .*group=1 number=0 source=boot$'
+	expect '^@cpu mp=79 .*package=1 .*state=held .*group=1 number=39 source=boot$'
 	expect "^@notify drv=log state=complete nt=64 group=1 number=24 status=0x00000000 "
 	expect '^@count active=80 max=80 groups=2$'
 }

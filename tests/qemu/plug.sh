@@ -1,0 +1,183 @@
+# plug.sh: processors plugged into the running machine through QMP
+# (tools/plug), as QEMU's ACPI CPU hot-plug announces them (sourced by
+# tests/run). See lib.sh for `live`.
+#
+# A plugged processor cannot be started yet (no native start): its add
+# must fail honestly, every driver hearing Failure and QEMU being told.
+
+N='group=[0-9]+ number=[0-9]+'
+OK=0x00000000
+E=0xc0000001
+
+# plug_now ARGS...: tools/plug through this session's socket; its output
+# must match $PLUGGED (a regex).
+plug_now() {
+	out=$(tools/plug --qmp $QMP "$@" 2>&1) ||
+		{ fail "tools/plug $*: $out"; return 1; }
+	echo "$out" | grep -Eq -- "$PLUGGED" ||
+		{ fail "tools/plug $* printed: $out"; return 1; }
+}
+
+# ospm SLOT REGEX: QEMU's query-acpi-ospm-status line for SLOT matches
+ospm() {
+	got=$(tools/plug --qmp $QMP --status 2>&1 | grep "^slot $1: ")
+	echo "$got" | grep -Eq -- "$2" ||
+		fail "OSPM status of slot $1 is '$got', not /$2/"
+}
+
+case_plug_fails_every_driver() {
+	live plug_fail 2 "--trace --hold 0
+load log as a
+load log as b" --maxcpus 4 || return
+	PLUGGED='^plugged socket 0 core 2 thread 0 '
+	wait_for '^hotadd> ' 60 && plug_now &&
+		wait_for '^@ost slot=2 ' &&
+		ospm 2 'source 0x01 \(device check\) status 0x01 \(non-specific failure\) device plug-0-2-0$' &&
+		ospm 3 'source 0x00 .* status 0x00 ' &&
+		PLUGGED='^plugged socket 0 core 3 thread 0 ' && plug_now &&
+		wait_for '^@ost slot=3 ' && say cpus && wait_for '^@count '
+	live_end
+	expect '^@cpuhp state=on base=0x0cd8 slots=4 present=2$'
+	expect '^@ready active=2 held=0 max=4$'
+	expect '^@cpu mp=3 apic=3 package=0 core=3 thread=0 state=absent .*source=plugged$'
+	expect_order '^@plug apic=2 slot=2 sel=2$' \
+		"^@notify drv=a state=start nt=2 $N status=$OK op=$OK$" \
+		"^@notify drv=b state=start nt=2 $N status=$OK op=$OK$" \
+		'^@error slot 2 \(APIC id 2\): native start not available' \
+		"^@notify drv=a state=failure nt=2 $N status=$E op=$OK$" \
+		"^@notify drv=b state=failure nt=2 $N status=$E op=$OK$" \
+		"^@add mp=2 nt=2 status=$E active=2$" \
+		'^@ost slot=2 sel=2 source=0x01 status=0x01$' \
+		'^@plug apic=3 slot=3 sel=3$' \
+		"^@notify drv=b state=failure nt=2 " \
+		"^@add mp=3 nt=2 status=$E active=2$" \
+		'^@ost slot=3 sel=3 source=0x01 status=0x01$' \
+		'^@cpu mp=2 apic=2 package=0 core=2 thread=0 state=held .*source=plugged$' \
+		'^@count active=2 max=4 '
+	expect_none 'state=complete nt=2|INVARIANT|^@verifier'
+	expect_count 2 '^@error '
+}
+
+# A veto stops the add before any start; without it, `add` tries again.
+case_plug_veto_then_add() {
+	live plug_veto 2 "--trace --hold 0
+load log
+load veto" --maxcpus 4 || return
+	V=0xc000009a
+	PLUGGED='^plugged socket 0 core 2 '
+	wait_for '^hotadd> ' 60 && plug_now && wait_for '^@ost slot=2 ' &&
+		ospm 2 'status 0x01 ' && say 'unload veto; add 2; cpus' &&
+		wait_for '^@count '
+	live_end
+	expect_order '^@plug apic=2 slot=2 sel=2$' \
+		"^@notify drv=log state=start nt=2 $N status=$OK op=$OK$" \
+		"^@notify drv=veto state=start nt=2 $N status=$OK op=$V$" \
+		"^@notify drv=log state=failure nt=2 $N status=$V op=$OK$" \
+		"^@add mp=2 nt=2 status=$V active=2$" \
+		'^@ost slot=2 sel=2 source=0x01 status=0x01$' \
+		'^@deregister drv=veto$' \
+		"^@notify drv=log state=start nt=2 $N status=$OK op=$OK$" \
+		'^@error slot 2 \(APIC id 2\): native start not available' \
+		"^@notify drv=log state=failure nt=2 $N status=$E op=$OK$" \
+		"^@add mp=2 nt=2 status=$E active=2$" \
+		'^@ost slot=2 sel=2 source=0x01 status=0x01$' \
+		'^@cpu mp=2 .*state=held .*source=plugged$'
+	expect_count 1 '^@error .*native start not available'
+	expect_none 'INVARIANT|^@verifier'
+}
+
+# --plugged hold: the processor joins the table held, QEMU hears nothing
+# until an add. Sparse APIC ids (three cores a socket) place the absent
+# processors by the BSP's topology widths.
+case_plug_hold() {
+	live plug_hold 2,sockets=2,cores=3,threads=1 "--trace --hold 0 --plugged hold
+load log" --maxcpus 6 || return
+	PLUGGED='^plugged socket 1 core 1 thread 0 '
+	wait_for '^hotadd> ' 60 &&
+		plug_now --socket 1 --core 1 --thread 0 &&
+		wait_for '^--plugged hold: slot 4 is held' &&
+		ospm 4 'source 0x00 .* status 0x00 ' &&
+		say 'cpus; add next' && wait_for '^@ost slot=4 ' &&
+		ospm 4 'source 0x01 .* status 0x01 '
+	live_end
+	expect '^@ready active=2 held=0 max=6$'
+	expect '^@cpu mp=3 apic=4 package=1 core=0 thread=0 state=absent .*source=plugged$'
+	expect_order '^@plug apic=5 slot=4 sel=4$' \
+		'^@cpu mp=4 apic=5 package=1 core=1 thread=0 state=held .*source=plugged$' \
+		"^@notify drv=log state=start nt=2 $N status=$OK op=$OK$" \
+		"^@notify drv=log state=failure nt=2 $N status=$E op=$OK$" \
+		"^@add mp=4 nt=2 status=$E active=2$"
+	# nothing was added before the add
+	expect_order '^@plug apic=5 ' '^@cpu mp=4 ' '^@notify drv=log state=start nt=2 '
+	expect_count 1 '^@notify drv=log state=start nt=2 '
+}
+
+# QEMU asks for a processor back: declined through _OST, nothing lost.
+case_unplug_declined() {
+	live unplug 2 "--trace --hold 0
+load log" --maxcpus 3 || return
+	PLUGGED='^asked QEMU to remove socket 0 core 1 thread 0 '
+	wait_for '^hotadd> ' 60 && plug_now --unplug &&
+		wait_for '^@unplug ' && ospm 1 'source 0x03 \(eject request\) status 0x80 \(ejection not supported by OSPM\)' &&
+		say 'ipi; cpus' && wait_for '^@count '
+	live_end
+	expect_order '^@unplug apic=1 slot=1 sel=1 status=0x80$' \
+		'^@ipi count=2 ran=0,1$' \
+		'^@cpu mp=1 apic=1 .*state=online .*source=boot$' \
+		'^@count active=2 max=3 '
+	expect '^QEMU asks to remove the processor with APIC id 1: declined'
+	expect_none '^@notify .* nt=2 |^@add |^@error'
+}
+
+# Where there is nothing to plug: every processor present (the block is
+# there, with no free slot), no block at the ports (i440fx has it
+# elsewhere), and a processor that is no virtual machine's (ports left
+# alone).
+case_plug_nothing_to_plug() {
+	boot plug_full 4 "--trace --batch --hold 1"
+	expect '^@cpuhp state=on base=0x0cd8 slots=4 present=4$'
+	expect '^@ready active=3 held=1 max=4$'
+	expect_none 'state=absent'
+	boot plug_pc 2 "--trace --batch --hold 0" --machine pc
+	expect '^@cpuhp state=off reason=no-block$'
+	expect '^@ready active=2 held=0 max=2$'
+	boot plug_real 2 "--trace --batch --hold 0" --maxcpus 4 -- \
+		-cpu qemu64,-hypervisor
+	expect '^@cpuhp state=off reason=no-hypervisor$'
+	# the MADT still names the processors that may come
+	expect '^@ready active=2 held=0 max=4$'
+	expect_none '^QEMU CPU hot-plug'
+}
+
+# tools/plug's own answers, each error one line, against a QEMU that runs
+# no firmware (-S: stopped before its first instruction, QMP answers).
+case_plug_tool_errors() {
+	QMP=$Q/tool.qmp
+	LOG=$Q/tool.log
+	rm -f $QMP
+	timeout -k 5 60 qemu-system-x86_64 -S -machine q35,smm=off -accel tcg \
+		-smp 1,maxcpus=2 -nodefaults -display none \
+		-qmp unix:$QMP,server=on,wait=off </dev/null 2>/dev/null &
+	pid=$!
+	i=0
+	while [ ! -S $QMP ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	for args in "" "" "--socket 0 --core 0 --thread 0" \
+	    "--unplug --socket 0 --core 0 --thread 0" "--socket 0 --core 5"; do
+		tools/plug --qmp $QMP $args
+		echo "rc=$?"
+	done > $LOG 2>&1
+	tools/plug --qmp $Q/nothing.qmp >> $LOG 2>&1
+	echo "rc=$?" >> $LOG
+	kill $pid
+	wait $pid
+	rm -f $QMP
+	expect_order '^plugged socket 0 core 1 thread 0 \(qemu64-x86_64-cpu, id plug-0-1-0\)$' \
+		'^rc=0$' \
+		'^plug: no free processor slot: all 2 possible processors are present \(start QEMU with a larger MAXCPUS\)$' \
+		'^rc=1$' \
+		'^plug: socket 0 core 0 thread 0 is already present$' '^rc=1$' \
+		'^plug: QEMU refused device_del: Boot CPU is unpluggable$' '^rc=1$' \
+		'^plug: no single processor slot matches socket 0 core 5 ' '^rc=1$' \
+		"^plug: no QEMU listening at $Q/nothing.qmp " '^rc=1$'
+	expect_count 12 '.'
+}
