@@ -67,8 +67,8 @@ int
 cmd_add(int argc, char **argv)
 {
 	struct cpu *c;
-	uint32_t i;
-	int r = CMD_OK, any = 0;
+	uint32_t i, held = 0, done = 0;
+	int r = CMD_OK;
 
 	(void)argc;
 	if (!str_eq(argv[1], "all")) {
@@ -76,15 +76,18 @@ cmd_add(int argc, char **argv)
 		return c ? add_one(c) : CMD_ERROR;
 	}
 	for (i = 0; i < machine.ncpu; i++)
-		if (machine.cpu[i].state == CPU_HELD) {
-			any = 1;
-			if (add_one(&machine.cpu[i]) != CMD_OK)
-				r = CMD_ERROR;
-		}
-	if (!any) {
+		held += machine.cpu[i].state == CPU_HELD;
+	if (!held) {
 		con_error("add: no processor is held");
 		return CMD_ERROR;
 	}
+	/* Those held now; one that fails stays held and is not retried. */
+	for (i = 0; i < machine.ncpu && done < held; i++)
+		if (machine.cpu[i].state == CPU_HELD) {
+			if (add_one(&machine.cpu[i]) != CMD_OK)
+				r = CMD_ERROR;
+			con_progress("add", ++done, held);
+		}
 	return r;
 }
 
