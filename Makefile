@@ -51,6 +51,14 @@ $(PARSE_BIN): tests/parse/test_parse.c $(PARSE_SRCS) $(wildcard efi/*/*.h) | dep
 	$(HOST_CC) $(HOST_CFLAGS) $(EFI_INCS) -Iarch/x86 $(ASAN_FLAGS) -o $@ $(filter %.c,$^) \
 		$(HOST_LIBS)
 
+# Host tests of the prompt's line editor.
+EDIT_SRCS := efi/shell/edit.c efi/shell/keys.c efi/shell/str.c
+EDIT_BIN  := $(B)/host/test_edit
+$(EDIT_BIN): tests/parse/test_edit.c $(EDIT_SRCS) efi/shell/edit.h | deps-test
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Iefi/shell $(ASAN_FLAGS) -o $@ $(filter %.c,$^) \
+		$(HOST_LIBS)
+
 EFI_SRCS := $(foreach d,$(EFI_DIRS),$(wildcard $(d)/*.c)) $(wildcard arch/x86/*.c) $(KE_SRCS)
 ASM_SRCS := $(wildcard arch/x86/*.asm)
 DRV_SRCS := $(wildcard drivers/*.c) $(DRIVERS)
@@ -139,9 +147,9 @@ image: $(EFI) | deps-run
 bench: $(EFI) bench-host | deps-run
 	tools/bench
 
-test: deps-test $(EFI) unit-build drivers-build $(PARSE_BIN) fuzz-build
+test: deps-test $(EFI) unit-build drivers-build $(PARSE_BIN) $(EDIT_BIN) fuzz-build
 	FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) \
-		tests/run $(PARSE_BIN) $(UNIT_BINS) $(DRIVER_TEST_BINS) \
+		tests/run $(PARSE_BIN) $(EDIT_BIN) $(UNIT_BINS) $(DRIVER_TEST_BINS) \
 		$(TSAN_BINS)
 
 clean:

@@ -34,8 +34,8 @@ static const struct command {
 	{ "unload", 1, 1, cmd_unload, "<name>", "unload a driver" },
 	{ "drivers", 0, 0, cmd_drivers, "",
 	  "list the drivers, loaded and available" },
-	{ "fault", 2, 2, cmd_fault, "<timeout|error> <mp|next>",
-	  "make the next start of that processor time out or fail" },
+	{ "fault", 2, 2, cmd_fault, "<timeout|error|apic> <mp|next>",
+	  "make its next start time out, fail or read a wrong APIC id" },
 	{ "check", 0, 0, cmd_check, "",
 	  "self-check the firmware's MP Services (AP loops pause)" },
 	{ "bench", 0, 0, cmd_bench, "",
@@ -57,6 +57,12 @@ static const struct command {
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+const char *
+cmd_name(unsigned i)
+{
+	return i < NCOMMANDS ? commands[i].name : NULL;
+}
 
 static int
 cmd_help(int argc, char **argv)

@@ -20,6 +20,12 @@ int cmd_line(const char *line);
  * comment line; skip_options: lines starting with '-' are options). */
 int cmd_text(const char *text, int skip_options);
 
+/* The name of command i, or NULL past the last. */
+const char *cmd_name(unsigned i);
+/* complete.c: what Tab offers at the prompt (an edit_complete_fn). */
+struct edit;
+void cmd_complete(struct edit *e, int argc, char **argv);
+
 /* The commands themselves (cmdcpu.c, cmddrv.c). argv[0] is the name. */
 int cmd_cpus(int argc, char **argv);
 int cmd_add(int argc, char **argv);
@@ -32,6 +38,7 @@ int cmd_drivers(int argc, char **argv);
 void cmd_driver_stats(void);
 void cmd_unload_all(void);
 int cmd_loaded(const char *prefix);
+const char *cmd_loaded_name(unsigned i);	/* NULL: no instance i */
 int cmd_bench(int argc, char **argv);	/* bench.c */
 
 #endif

@@ -96,22 +96,29 @@ cmd_fault(int argc, char **argv)
 {
 	uint32_t kind;
 	struct cpu *c;
+	static const char *const what[] = {
+		[FAULT_TIMEOUT] = "time out",
+		[FAULT_ERROR] = "fail",
+		[FAULT_APIC] = "read a wrong APIC id",
+	};
 
 	(void)argc;
 	if (str_eq(argv[1], "timeout")) {
 		kind = FAULT_TIMEOUT;
 	} else if (str_eq(argv[1], "error")) {
 		kind = FAULT_ERROR;
+	} else if (str_eq(argv[1], "apic")) {
+		kind = FAULT_APIC;
 	} else {
-		con_error("fault: expected timeout or error, not '%s'", argv[1]);
+		con_error("fault: expected timeout, error or apic, not '%s'",
+			  argv[1]);
 		return CMD_ERROR;
 	}
 	c = held_cpu("fault", argv[2]);
 	if (c == NULL)
 		return CMD_ERROR;
 	c->fault_next = kind;
-	con_printf("the next start of mp %u will %s\n", c->mp,
-		   kind == FAULT_TIMEOUT ? "time out" : "fail");
+	con_printf("the next start of mp %u will %s\n", c->mp, what[kind]);
 	return CMD_OK;
 }
 

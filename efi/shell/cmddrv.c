@@ -225,3 +225,10 @@ cmd_loaded(const char *prefix)
 		n += loaded[i] && str_prefix(loaded[i]->d.name, prefix);
 	return n;
 }
+
+/* The name of loaded slot i (NULL when it is free or past the end). */
+const char *
+cmd_loaded_name(unsigned i)
+{
+	return i < MAX_LOADED && loaded[i] ? loaded[i]->d.name : NULL;
+}

@@ -156,7 +156,7 @@ drivers"
 	expect "^@error load: no driver 'nosuch' in this image"
 	expect "^@error load: 'log' is already loaded \(use as <name>\)$"
 	expect "^@error unload: no driver named 'nosuch' is loaded$"
-	expect "^@error fault: expected timeout or error, not 'sometimes'$"
+	expect "^@error fault: expected timeout, error or apic, not 'sometimes'$"
 	expect "^@error sleep: '-5' is not a number"
 	expect "^@error trace: expected on or off, not 'maybe'$"
 	expect '^@error unclosed quote$'
@@ -209,4 +209,26 @@ case_script_file() {
 case_script_missing() {
 	boot script_missing 2 "--trace --batch --script nothere.txt"
 	expect '^@error --script: cannot read nothere.txt from the boot volume$'
+}
+
+# A processor that reads another APIC id than MP Services reported: its
+# add fails (every driver hears Failure), it goes back to the firmware
+# held, and the others are added and answer as before.
+case_fault_apic_then_others() {
+	boot fault_apic 4 "--trace --batch --hold 2
+load log
+fault apic next
+add next
+add 3
+add next
+ipi"
+	E=0xc0000001
+	expect_order '^@error mp 2 reads APIC id 4294967295 but MP Services reported 2$' \
+		"^@notify drv=log state=failure nt=2 $N status=$E op=$E" \
+		"^@add mp=2 nt=2 status=$E active=2$" \
+		"^@add mp=3 nt=2 status=$OK active=3$" \
+		"^@add mp=2 nt=3 status=$OK active=4$" \
+		'^@ipi count=4 ran=0,1,2,3$'
+	expect_count 1 '^@error '
+	expect_none 'INVARIANT|^@verifier'
 }

@@ -12,6 +12,10 @@ wait_for() {
 	done
 }
 
+# The keys as a terminal sends them: ESC [ A Up, ESC [ D Left, ESC [ H
+# Home, ESC [ 3 ~ Delete, ESC [ 4 ~ End, DEL (\177) from Backspace,
+# \003 Ctrl-C, \025 Ctrl-U, \t Tab. Each command's @cmd line shows the
+# line the editor handed over.
 case_prompt_line_editing() {
 	LOG=$Q/prompt.log
 	p=$Q/prompt
@@ -22,7 +26,6 @@ case_prompt_line_editing() {
 	qemu=$!
 	cat $p.out > $LOG.raw &
 	exec 3> $p.in
-	# Backspace and DEL erase a character, Ctrl-U the whole line.
 	{ wait_for 'hotadd> ' &&
 	  printf 'echo abX\010c\r' >&3 &&
 	  wait_for '^abc$' &&
@@ -30,6 +33,22 @@ case_prompt_line_editing() {
 	  wait_for '^ok$' &&
 	  printf 'add nxt\r' >&3 &&
 	  wait_for "^@error add: 'nxt'" &&
+	  printf '\033[A\033[A\r' >&3 &&
+	  wait_for '^@cmd text=echo ok t=[0-9]+$' &&
+	  printf 'echo wrld\033[D\033[D\033[Do\033[H\033[3~e\033[4~!\r' >&3 &&
+	  wait_for '^world!$' &&
+	  printf 'shutdown\003echo alive\r' >&3 &&
+	  wait_for '^alive$' &&
+	  printf 'ec\tthen X\r' >&3 &&
+	  wait_for '^then X$' &&
+	  printf 'load doc\t\r' >&3 &&
+	  wait_for '^loaded docsample' &&
+	  printf 'unload d\t\r' >&3 &&
+	  wait_for '^unloaded docsample' &&
+	  printf 'add \t\t' >&3 &&
+	  wait_for '^next  all  1$' &&
+	  printf '1\r' >&3 &&
+	  wait_for '^@add mp=1 ' &&
 	  printf 'shutdown\r' >&3; } || kill $qemu
 	wait $qemu
 	rc=$?
@@ -40,4 +59,11 @@ case_prompt_line_editing() {
 	expect '^@exit status=0x00000000$'
 	expect_none "unknown command 'frob"
 	expect_count 1 '^@error '
+	expect_count 2 '^@cmd text=echo ok$'
+	expect '^@cmd text=echo world!$'
+	expect '^@cmd text=echo then X$'
+	expect '^@cmd text=load docsample$'
+	expect '^@cmd text=unload docsample$'
+	expect '^@add mp=1 nt=1 status=0x00000000 active=2$'
+	expect_count 1 '^@cmd text=shutdown$'
 }
