@@ -11,11 +11,14 @@ TIMEOUT ?= 0
 B       := build
 EFI     := $(B)/hotadd.efi
 IMG     := $(B)/run.img
+RUNLOG  := $(B)/run.log
 
 # Debian packages each target needs (tools/deps installs what is missing).
 PKGS_BUILD := gcc make binutils nasm gnu-efi
 PKGS_RUN   := $(PKGS_BUILD) ovmf qemu-system-x86 mtools dosfstools gdisk
-PKGS_TEST  := $(PKGS_RUN) libcmocka-dev clang libclang-rt-14-dev
+PKGS_TIMELINE := python3
+PKGS_TEST  := $(PKGS_RUN) $(PKGS_TIMELINE) libcmocka-dev clang libclang-rt-14-dev \
+	librsvg2-bin
 
 CC      := gcc
 NASM    := nasm
@@ -68,12 +71,14 @@ EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(EFI_SRCS)) \
 	    $(patsubst %.asm,$(B)/efi/%.o,$(ASM_SRCS)) \
 	    $(DRV_OBJS) $(B)/efi/drvtab.o
 
-.PHONY: all run image test bench clean deps-build deps-run deps-test
+.PHONY: all run timeline image test bench clean deps-build deps-run deps-test \
+	deps-timeline
 all: $(EFI)
 
 deps-build: ; @tools/deps $(PKGS_BUILD)
 deps-run:   ; @tools/deps $(PKGS_RUN)
 deps-test:  ; @tools/deps $(PKGS_TEST)
+deps-timeline: ; @tools/deps $(PKGS_TIMELINE)
 
 $(B)/efi/%.o: %.c | deps-build
 	@mkdir -p $(dir $@)
@@ -133,22 +138,33 @@ DEMO ?= $(if $(findstring --run,$(ARGS))$(findstring --script,$(ARGS)),,\
 	echo == the veto is lifted and the same processor is added; unload veto; add next;\
 	sleep 200; stats; ipi)
 
-# A boot disk whose config file carries the options of `make run`.
+# A boot disk whose config file carries the options of `make run`, one
+# per line. The console's transcript stays in $(RUNLOG) for `make
+# timeline`. `exec`: QEMU dies with make itself (tools/qemu), however
+# make ends.
 run: $(EFI) | deps-run
-	tools/mkimg $(IMG) $(EFI) "--hold $(HOLD) $(ARGS)" "$(DEMO)"
-	tools/qemu --smp '$(SMP)' --disk $(IMG) --timeout $(TIMEOUT) --interactive
+	tools/mkimg --split-options $(IMG) $(EFI) "--hold $(HOLD) $(ARGS)" "$(DEMO)"
+	@echo "hotadd: the transcript goes to $(RUNLOG); Ctrl-A X quits QEMU"
+	exec tools/qemu --smp '$(SMP)' --disk $(IMG) --timeout $(TIMEOUT) \
+		--interactive --transcript $(RUNLOG)
+
+# The last `make run`'s transcript as a picture (tools/timeline).
+timeline: | deps-timeline
+	@test -s $(RUNLOG) || { echo "hotadd: no transcript in $(RUNLOG): run \`make run ARGS=--trace\` first" >&2; exit 1; }
+	tools/timeline $(RUNLOG) -o $(B)/timeline.svg
 
 # A disk image for a USB stick (README, "Real boards"): dd it as it is.
 image: $(EFI) | deps-run
-	tools/mkimg $(B)/hotadd.img $(EFI) "--hold $(HOLD) $(ARGS)" "$(DEMO)"
+	tools/mkimg --split-options $(B)/hotadd.img $(EFI) "--hold $(HOLD) $(ARGS)" "$(DEMO)"
 	@echo "wrote $(B)/hotadd.img: dd if=$(B)/hotadd.img of=/dev/sdX bs=4M"
 
 # Figures against same-run baselines (host core, QEMU, image size).
 bench: $(EFI) bench-host | deps-run
 	tools/bench
 
+# `exec`: the runner (and the QEMU it starts) dies with make.
 test: deps-test $(EFI) unit-build drivers-build $(PARSE_BIN) $(EDIT_BIN) fuzz-build
-	FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) \
+	exec env FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) \
 		tests/run $(PARSE_BIN) $(EDIT_BIN) $(UNIT_BINS) $(DRIVER_TEST_BINS) \
 		$(TSAN_BINS)
 
