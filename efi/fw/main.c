@@ -13,6 +13,7 @@
 #include "opt.h"
 #include "str.h"
 #include "tok.h"
+#include "trace.h"
 #include "x86.h"
 
 #define VERSION "0.2"
@@ -85,8 +86,11 @@ parse_options(void)
 static void
 ready(void)
 {
-	uint32_t active, held;
+	uint32_t active, held, n;
 
+	for (n = 0; n < machine.ncpu; n++)
+		if (machine.cpu[n].state == CPU_ONLINE)
+			trace_online(&machine.cpu[n]);
 	cpus_print(&machine);
 	cpus_count(&machine, &active, &held);
 	con_printf("%u active (BSP included), %u held for hot-add.\n",
