@@ -49,7 +49,7 @@ include tests/bench/bench.mk
 # Host tests of the simulator's own parsers (plain C, no UEFI types).
 PARSE_SRCS := efi/shell/opt.c efi/shell/list.c efi/shell/tok.c efi/shell/str.c ke/fmt.c
 PARSE_BIN  := $(B)/host/test_parse
-$(PARSE_BIN): tests/parse/test_parse.c $(PARSE_SRCS) $(wildcard efi/*/*.h) | deps-test
+$(PARSE_BIN): tests/parse/test_parse.c tests/parse/mem.c $(PARSE_SRCS) $(wildcard efi/*/*.h) | deps-test
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(EFI_INCS) -Iarch/x86 $(ASAN_FLAGS) -o $@ $(filter %.c,$^) \
 		$(HOST_LIBS)

@@ -37,19 +37,6 @@ fuzz_fail(const char *fmt, ...)
 	abort();
 }
 
-/* The parsers' memory (tok.h). */
-void *
-mem_alloc(size_t n)
-{
-	return malloc(n);
-}
-
-void
-mem_free(void *p)
-{
-	free(p);
-}
-
 /* ---- the event log ---- */
 
 static void

@@ -15,19 +15,6 @@
 #include "str.h"
 #include "tok.h"
 
-/* The parsers' memory, as the firmware's pool is in the image. */
-void *
-mem_alloc(size_t n)
-{
-	return malloc(n);
-}
-
-void
-mem_free(void *p)
-{
-	free(p);
-}
-
 /* ---- tok ---- */
 
 static void
