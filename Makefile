@@ -5,6 +5,7 @@
 SMP     ?= 4
 HOLD    ?= 2
 ARGS    ?=
+TRACE   ?= --trace
 DRIVERS ?=
 TIMEOUT ?= 0
 
@@ -143,19 +144,19 @@ DEMO ?= $(if $(findstring --run,$(ARGS))$(findstring --script,$(ARGS)),,\
 # timeline`. `exec`: QEMU dies with make itself (tools/qemu), however
 # make ends.
 run: $(EFI) | deps-run
-	tools/mkimg --split-options $(IMG) $(EFI) "--hold $(HOLD) $(ARGS)" "$(DEMO)"
+	tools/mkimg --split-options $(IMG) $(EFI) "--hold $(HOLD) $(TRACE) $(ARGS)" "$(DEMO)"
 	@echo "hotadd: the transcript goes to $(RUNLOG); Ctrl-A X quits QEMU"
 	exec tools/qemu --smp '$(SMP)' --disk $(IMG) --timeout $(TIMEOUT) \
 		--interactive --transcript $(RUNLOG)
 
 # The last `make run`'s transcript as a picture (tools/timeline).
 timeline: | deps-timeline
-	@test -s $(RUNLOG) || { echo "hotadd: no transcript in $(RUNLOG): run \`make run ARGS=--trace\` first" >&2; exit 1; }
+	@test -s $(RUNLOG) || { echo "hotadd: no transcript in $(RUNLOG): run \`make run\` first" >&2; exit 1; }
 	tools/timeline $(RUNLOG) -o $(B)/timeline.svg
 
 # A disk image for a USB stick (README, "Real boards"): dd it as it is.
 image: $(EFI) | deps-run
-	tools/mkimg --split-options $(B)/hotadd.img $(EFI) "--hold $(HOLD) $(ARGS)" "$(DEMO)"
+	tools/mkimg --split-options $(B)/hotadd.img $(EFI) "--hold $(HOLD) $(TRACE) $(ARGS)" "$(DEMO)"
 	@echo "wrote $(B)/hotadd.img: dd if=$(B)/hotadd.img of=/dev/sdX bs=4M"
 
 # Figures against same-run baselines (host core, QEMU, image size).

@@ -43,6 +43,7 @@ check
 ipi"
 	# once at boot, once at runtime with the AP loops paused
 	expect_count 2 '^@checked pass=18 fail=0$'
+	expect_count 2 '^@progress what=check done=6 of=6$'
 	expect_count 36 '^@check id=[a-zA-Z-]+ result=pass '
 	expect_none 'result=fail'
 	# the loops came back: every processor answers the broadcast

@@ -81,6 +81,9 @@ cpus"
 		"^@add mp=2 nt=2 status=$OK active=3$" \
 		"^@add mp=3 nt=3 status=$OK active=4$" \
 		'^@ipi count=4 ran=0,1,2,3$'
+	expect_order '^@progress what=add done=1 of=3$' \
+		'^@progress what=add done=2 of=3$' '^@progress what=add done=3 of=3$'
+	expect_count 3 '^add: [1-3] of 3 done$'
 	expect_count 3 '^@cpu .*state=online'
 	expect_none 'INVARIANT|^@verifier|^@error'
 }

@@ -60,7 +60,7 @@ case_qemu_dies_with_its_parent() {
 	setsid env --default-signal=INT make -s run IMG=$Q/kill-int.img RUNLOG=$Q/kill-int.log \
 		TIMEOUT=120 DEMO= </dev/null >/dev/null 2>&1 &
 	killed ctrl-c $Q/kill-int.img $!
-	timeout 8 make -s run IMG=$Q/kill-to.img RUNLOG=$Q/kill-to.log \
+	timeout 5 make -s run IMG=$Q/kill-to.img RUNLOG=$Q/kill-to.log \
 		TIMEOUT=120 DEMO= </dev/null >/dev/null 2>&1 &
 	killed timeout $Q/kill-to.img $!
 	# a runner killed in the middle of a case (a smp1 boot)
