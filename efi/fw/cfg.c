@@ -48,6 +48,11 @@ slurp(EFI_FILE_HANDLE f, const char *path)
 		con_error("cannot read %s: out of memory", path);
 		return NULL;
 	}
+	/* A NUL byte would end the text early: it stands for itself as a
+	 * character no command or option has, so only its line fails. */
+	for (n = 0; n < len; n++)
+		if (text[n] == 0)
+			text[n] = '?';
 	text[len] = 0;
 	return text;
 }

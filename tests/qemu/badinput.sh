@@ -105,6 +105,9 @@ case_long_input_costs_itself_alone() {
 		echo "echo script$gap70k$gap70k-end"
 		echo "nosuch$y600; echo after"
 		echo "echo 'unclosed"
+		printf 'echo nul\000byte\n'
+		printf '\000\001\377\n'
+		echo "echo last line"
 	} > $script
 	FILES=$script boot long_input 4 "--hold 2 --run 'echo $x600; frob$y600; add next' --trace --batch
 --frob-$z600 --quiet --script /EFI/hotadd/long.txt
@@ -112,7 +115,8 @@ case_long_input_costs_itself_alone() {
 echo first$gap70k-last
 load$gap20k log"
 	rm -f $script
-	expect_count 5 '^@error '
+	expect_count 6 '^@error '
+	expect "^@error unknown command '\\?"
 	expect "^@error bad option: unknown option '--frob-z{100}"
 	expect '^@error bad option: options: unclosed quote$'
 	expect "^@error unknown command 'nosuchy{100}"
@@ -124,5 +128,6 @@ load$gap20k log"
 	expect '^@notify drv=log state=complete nt=2 group=2 number=0 '
 	# and so do the commands: config, then the script, then --run
 	expect_order '^first -last$' '^@register drv=log ' '^script -end$' \
-		'^after$' "^x{500}" '^@add mp=2 nt=2 status=0x00000000 active=3$'
+		'^after$' '^nul.byte$' '^last line$' "^x{500}" \
+		'^@add mp=2 nt=2 status=0x00000000 active=3$'
 }

@@ -193,6 +193,63 @@ class Transcripts(unittest.TestCase):
                                p[0] - p[2] > 25), 1000)
 
 
+# The lines of a native start, in the formats CONTRACTS.md fixes for
+# them (@start, @icr, @stage, @pass, @plug), with a verifier report:
+# written by hand, since the recorded transcripts predate them.
+NATIVE = """\
+@cpu mp=0 apic=0 package=0 core=0 thread=0 state=bsp signature=0x1 t=100
+@cpu mp=1 apic=2 package=0 core=1 thread=0 state=held signature=0x0 t=110
+@plug apic=4 slot=2 t=115
+@cpu mp=2 apic=4 package=0 core=2 thread=0 state=held source=plugged t=120
+@ready active=1 held=2 max=3 t=130
+@cmd text=add 1 t=1000
+@pass state=start nt=1 kind=add drv=- t=1010
+@notify drv=log state=start nt=1 group=0 number=1 status=0x00000000 op=0x00000000 t=1020
+@verifier drv=log rule=op-outside-start t=1025
+@start apic=2 mp=1 method=native t=1100
+@icr apic=2 kind=init vector=0x00 t=1110
+@icr apic=2 kind=sipi vector=0x08 t=1300
+@icr apic=2 kind=sipi vector=0x08 t=1500
+@stage apic=2 stage=real t=1510
+@stage apic=2 stage=protected t=1520
+@stage apic=2 stage=long t=1530
+@stage apic=2 stage=c t=1540
+@online mp=1 apic=2 start=1100 entry=1505 t=1600
+@pass state=complete nt=1 kind=add drv=- t=1610
+@notify drv=log state=complete nt=1 group=0 number=1 status=0x00000000 op=0x00000000 t=1620
+@add mp=1 nt=1 status=0x00000000 active=2 method=native t=1700
+"""
+
+
+class NativeStart(unittest.TestCase):
+    def test_ipis_stages_and_verifier_are_marked(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'native.log')
+            with open(path, 'w') as f:
+                f.write(NATIVE.replace('\n', '\r\n'))
+            r = subprocess.run([sys.executable, TOOL, path, '--all-lanes'],
+                               capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        root = ET.fromstring(r.stdout)
+        band, = groups(r.stdout, 'band')
+        cls = [p.get('class') for p in band.iter(NS + 'path')]
+        self.assertEqual(cls.count('icr'), 3)
+        self.assertEqual(cls.count('stage'), 4)
+        # the start bar runs from @start, on mp 1's lane (APIC id 2)
+        bar, = [r for r in band.iter(NS + 'rect')
+                if r.get('class') == 'start']
+        self.assertIn('start at 1.100 ms', bar.find(NS + 'title').text)
+        self.assertIn('mp 1:', bar.find(NS + 'title').text)
+        self.assertEqual(len([r for r in band.iter(NS + 'rect')
+                              if 'cb' in r.get('class', '').split()]), 2)
+        marks = [p.get('class') for p in root.iter(NS + 'path')]
+        self.assertEqual(marks.count('verifier'), 1)
+        self.assertEqual(marks.count('plug'), 1)
+        lanes = sorted(int(g.get('data-mp')) for g in groups(r.stdout,
+                                                             'lane'))
+        self.assertEqual(lanes, [0, 1, 2])
+
+
 class Usage(unittest.TestCase):
     def run_tool(self, *args):
         return subprocess.run([sys.executable, TOOL] + list(args),
