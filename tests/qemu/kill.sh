@@ -4,10 +4,10 @@
 # and tests/run itself killed. Each QEMU is caught while it boots, then
 # whatever started it is killed, and it must be gone within 10 s.
 
-# qemu_pid IMG: the QEMU booting IMG, once it runs (20 s at most)
+# qemu_pid IMG: the QEMU booting IMG, once it runs (60 s at most)
 qemu_pid() {
 	i=0
-	while [ $i -lt 200 ]; do
+	while [ $i -lt 600 ]; do
 		pid=$(pgrep -f -- "^qemu-system-x86_64 .*file=$1" | head -n 1)
 		[ -n "$pid" ] && { echo "$pid"; return; }
 		i=$((i + 1))
@@ -39,11 +39,14 @@ killed() {
 	fi
 	case $1 in
 	ctrl-c) /bin/kill -s INT -- "-$3" ;;	# its process group
-	timeout) ;;			# timeout(1) does the killing
+	timeout) kill -s ALRM "$3" ;;	# timeout(1)'s time is up now
 	*) kill -KILL "$3" ;;
 	esac
 	gone "$q" "$1"
 	wait "$3" 2>/dev/null
+	rc=$?
+	[ "$1" != timeout ] || [ $rc = 124 ] ||
+		fail "timeout: make ended with $rc, not timeout's 124"
 }
 
 case_qemu_dies_with_its_parent() {
@@ -60,7 +63,7 @@ case_qemu_dies_with_its_parent() {
 	setsid env --default-signal=INT make -s run IMG=$Q/kill-int.img RUNLOG=$Q/kill-int.log \
 		TIMEOUT=120 DEMO= </dev/null >/dev/null 2>&1 &
 	killed ctrl-c $Q/kill-int.img $!
-	timeout 5 make -s run IMG=$Q/kill-to.img RUNLOG=$Q/kill-to.log \
+	timeout 600 make -s run IMG=$Q/kill-to.img RUNLOG=$Q/kill-to.log \
 		TIMEOUT=120 DEMO= </dev/null >/dev/null 2>&1 &
 	killed timeout $Q/kill-to.img $!
 	# a runner killed in the middle of a case (a smp1 boot)
