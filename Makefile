@@ -6,17 +6,21 @@ SMP     ?= 4
 MAXCPUS ?=
 HOLD    ?= 2
 ARGS    ?=
+TRACE   ?= --trace
 DRIVERS ?=
 TIMEOUT ?= 0
 
 B       := build
 EFI     := $(B)/hotadd.efi
 IMG     := $(B)/run.img
+RUNLOG  := $(B)/run.log
 
 # Debian packages each target needs (tools/deps installs what is missing).
 PKGS_BUILD := gcc make binutils nasm gnu-efi
 PKGS_RUN   := $(PKGS_BUILD) ovmf qemu-system-x86 mtools dosfstools gdisk python3
-PKGS_TEST  := $(PKGS_RUN) libcmocka-dev clang libclang-rt-14-dev
+PKGS_TIMELINE := python3
+PKGS_TEST  := $(PKGS_RUN) $(PKGS_TIMELINE) libcmocka-dev clang libclang-rt-14-dev \
+	librsvg2-bin
 
 CC      := gcc
 NASM    := nasm
@@ -47,7 +51,7 @@ include tests/bench/bench.mk
 # Host tests of the simulator's own parsers (plain C, no UEFI types).
 PARSE_SRCS := efi/shell/opt.c efi/shell/list.c efi/shell/tok.c efi/shell/str.c ke/fmt.c
 PARSE_BIN  := $(B)/host/test_parse
-$(PARSE_BIN): tests/parse/test_parse.c $(PARSE_SRCS) $(wildcard efi/*/*.h) | deps-test
+$(PARSE_BIN): tests/parse/test_parse.c tests/parse/mem.c $(PARSE_SRCS) $(wildcard efi/*/*.h) | deps-test
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(EFI_INCS) -Iarch/x86 $(ASAN_FLAGS) -o $@ $(filter %.c,$^) \
 		$(HOST_LIBS)
@@ -62,6 +66,14 @@ $(PLUG_BIN): tests/plug/test_plug.c $(PLUG_SRCS) $(wildcard tests/plug/*.h) \
 	$(HOST_CC) $(HOST_CFLAGS) -Iefi/cpu -Iefi/fw -Iarch/x86 -Itests/plug \
 		$(ASAN_FLAGS) -o $@ $(filter %.c,$^) $(HOST_LIBS)
 
+# Host tests of the prompt's line editor.
+EDIT_SRCS := efi/shell/edit.c efi/shell/keys.c efi/shell/str.c
+EDIT_BIN  := $(B)/host/test_edit
+$(EDIT_BIN): tests/parse/test_edit.c $(EDIT_SRCS) efi/shell/edit.h | deps-test
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Iefi/shell $(ASAN_FLAGS) -o $@ $(filter %.c,$^) \
+		$(HOST_LIBS)
+
 EFI_SRCS := $(foreach d,$(EFI_DIRS),$(wildcard $(d)/*.c)) $(wildcard arch/x86/*.c) $(KE_SRCS)
 ASM_SRCS := $(wildcard arch/x86/*.asm)
 DRV_SRCS := $(wildcard drivers/*.c) $(DRIVERS)
@@ -71,12 +83,14 @@ EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(EFI_SRCS)) \
 	    $(patsubst %.asm,$(B)/efi/%.o,$(ASM_SRCS)) \
 	    $(DRV_OBJS) $(B)/efi/drvtab.o
 
-.PHONY: all run plug image test bench clean deps-build deps-run deps-test
+.PHONY: all run plug timeline image test bench clean deps-build deps-run \
+	deps-test deps-timeline
 all: $(EFI)
 
 deps-build: ; @tools/deps $(PKGS_BUILD)
 deps-run:   ; @tools/deps $(PKGS_RUN)
 deps-test:  ; @tools/deps $(PKGS_TEST)
+deps-timeline: ; @tools/deps $(PKGS_TIMELINE)
 
 $(B)/efi/%.o: %.c | deps-build
 	@mkdir -p $(dir $@)
@@ -136,31 +150,42 @@ DEMO ?= $(if $(findstring --run,$(ARGS))$(findstring --script,$(ARGS)),,\
 	echo == the veto is lifted and the same processor is added; unload veto; add next;\
 	sleep 200; stats; ipi)
 
-# A boot disk whose config file carries the options of `make run`; with
-# MAXCPUS, processors can be plugged in while it runs (`make plug`).
+# A boot disk whose config file carries the options of `make run`, one
+# per line; with MAXCPUS, processors can be plugged in while it runs
+# (`make plug`). The console's transcript stays in $(RUNLOG) for `make
+# timeline`. `exec`: QEMU dies with make itself (tools/qemu), however
+# make ends.
 run: $(EFI) | deps-run
-	tools/mkimg $(IMG) $(EFI) "--hold $(HOLD) $(ARGS)" "$(DEMO)"
-	tools/qemu --smp '$(SMP)' $(if $(MAXCPUS),--maxcpus $(MAXCPUS)) \
-		--qmp $(B)/qmp.sock --disk $(IMG) --timeout $(TIMEOUT) --interactive
+	tools/mkimg --split-options $(IMG) $(EFI) "--hold $(HOLD) $(TRACE) $(ARGS)" "$(DEMO)"
+	@echo "hotadd: the transcript goes to $(RUNLOG); Ctrl-A X quits QEMU"
+	exec tools/qemu --smp '$(SMP)' $(if $(MAXCPUS),--maxcpus $(MAXCPUS)) \
+		--qmp $(B)/qmp.sock --disk $(IMG) --timeout $(TIMEOUT) \
+		--interactive --transcript $(RUNLOG)
 
 # Plug a processor into the machine `make run` started (PLUG="--unplug",
 # "--status", "--socket S --core C --thread T": see tools/plug --help).
 plug: | deps-run
 	tools/plug --qmp $(B)/qmp.sock $(PLUG)
 
+# The last `make run`'s transcript as a picture (tools/timeline).
+timeline: | deps-timeline
+	@test -s $(RUNLOG) || { echo "hotadd: no transcript in $(RUNLOG): run \`make run\` first" >&2; exit 1; }
+	tools/timeline $(RUNLOG) -o $(B)/timeline.svg
+
 # A disk image for a USB stick (README, "Real boards"): dd it as it is.
 image: $(EFI) | deps-run
-	tools/mkimg $(B)/hotadd.img $(EFI) "--hold $(HOLD) $(ARGS)" "$(DEMO)"
+	tools/mkimg --split-options $(B)/hotadd.img $(EFI) "--hold $(HOLD) $(TRACE) $(ARGS)" "$(DEMO)"
 	@echo "wrote $(B)/hotadd.img: dd if=$(B)/hotadd.img of=/dev/sdX bs=4M"
 
 # Figures against same-run baselines (host core, QEMU, image size).
 bench: $(EFI) bench-host | deps-run
 	tools/bench
 
+# `exec`: the runner (and the QEMU it starts) dies with make.
 test: deps-test $(EFI) unit-build drivers-build $(PARSE_BIN) $(PLUG_BIN) \
-		fuzz-build
-	FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) \
-		tests/run $(PARSE_BIN) $(PLUG_BIN) $(UNIT_BINS) \
+		$(EDIT_BIN) fuzz-build
+	exec env FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) \
+		tests/run $(PARSE_BIN) $(PLUG_BIN) $(EDIT_BIN) $(UNIT_BINS) \
 		$(DRIVER_TEST_BINS) $(TSAN_BINS)
 
 clean:

@@ -43,7 +43,7 @@ fuzz-build: $(FUZZ_BINS)
 fuzz-deps: ; @tools/deps $(FUZZ_PKGS)
 
 define fuzz_rule
-$(FUZZ_OUT)/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/stubs.c \
+$(FUZZ_OUT)/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/stubs.c tests/parse/mem.c \
 		$(FUZZ_SRCS_$(1)) $(FUZZ_HDRS) | fuzz-deps
 	@mkdir -p $$(@D)
 	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ $$(filter %.c,$$^)

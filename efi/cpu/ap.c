@@ -51,6 +51,9 @@ loop(struct cpu *c)
 __attribute__((ms_abi)) void
 ap_main(struct cpu *c)
 {
+	/* An injected mix-up: the id no processor has (the broadcast id). */
+	if (c->fault == FAULT_APIC)
+		c->apic = 0xffffffffu;
 	if (c->apic != c->mp_apic) {
 		report(c, AP_BAD_APIC);
 		return;

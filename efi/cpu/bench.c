@@ -103,12 +103,16 @@ measure(struct cpu *c, uint64_t *bare, uint64_t *pass)
 	return 1;
 }
 
+/* Progress goes to the console between two timed adds, never inside. */
 static int
 measure_adds(uint64_t (*pass)[RUNS], uint64_t *bare)
 {
+	uint32_t i, held = 0;
 	int n = 0;
-	uint32_t i;
 
+	for (i = 0; i < machine.ncpu; i++)
+		held += machine.cpu[i].state == CPU_HELD;
+	held = held < RUNS ? held : RUNS;
 	for (i = 0; i < machine.ncpu && n < RUNS; i++) {
 		uint64_t p[4];
 
@@ -119,6 +123,9 @@ measure_adds(uint64_t (*pass)[RUNS], uint64_t *bare)
 		pass[0][n] = p[0], pass[1][n] = p[1];
 		pass[2][n] = p[2], pass[3][n] = p[3];
 		n++;
+		con_muted = 0;
+		con_progress("bench", (unsigned)n, held);
+		con_muted = 1;
 	}
 	return n;
 }

@@ -32,7 +32,7 @@ enum cpu_state { CPU_BSP, CPU_ONLINE, CPU_HELD, CPU_FAILED, CPU_STARTING,
 enum { AP_NONE, AP_ONLINE, AP_BAD_APIC, AP_STOPPED };
 
 /* One-shot faults for the next start of a processor (`fault` command). */
-enum { FAULT_NONE, FAULT_TIMEOUT, FAULT_ERROR };
+enum { FAULT_NONE, FAULT_TIMEOUT, FAULT_ERROR, FAULT_APIC };
 
 struct cpu {
 	/* Written by arch/x86/apentry.asm before any C runs on the AP. */
@@ -43,7 +43,8 @@ struct cpu {
 	volatile uint32_t report;
 	volatile uint32_t stop;
 	volatile uint32_t index;	/* NT index, or NO_INDEX */
-	volatile uint32_t fault;	/* FAULT_TIMEOUT: never say online */
+	volatile uint32_t fault;	/* FAULT_TIMEOUT: never say online;
+					 * FAULT_APIC: read a wrong APIC id */
 	volatile uint32_t hotadd;	/* run the core's per-processor init */
 	volatile uint64_t seen;		/* last broadcast handled (ipi.c) */
 	volatile uint64_t loops;	/* idle-loop turns, for `stats` */

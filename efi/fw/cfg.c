@@ -4,25 +4,56 @@
 #include "cfg.h"
 #include "con.h"
 
+/* A block of n + 1 bytes holding the first len bytes of old (freed). */
+static char *
+grow(char *old, size_t len, size_t n)
+{
+	char *text = uefi_alloc(n + 1);
+
+	if (text && len)
+		__builtin_memcpy(text, old, len);
+	uefi_free(old);
+	return text;
+}
+
+/* The whole file, read in growing blocks (up to CFG_MAX bytes). */
 static char *
 slurp(EFI_FILE_HANDLE f, const char *path)
 {
-	UINTN n = CFG_MAX;
-	char *text = uefi_alloc(CFG_MAX + 1);
+	size_t len = 0, cap = 16384;
+	char *text = grow(NULL, 0, cap);
 	EFI_STATUS s;
+	UINTN n;
 
-	if (text == NULL)
-		return NULL;
-	s = uefi_call_wrapper(f->Read, 3, f, &n, text);
-	if (EFI_ERROR(s)) {
-		con_error("cannot read %s (status %lx)", path, s);
-		uefi_free(text);
+	while (text) {
+		n = cap - len;
+		s = uefi_call_wrapper(f->Read, 3, f, &n, text + len);
+		if (EFI_ERROR(s)) {
+			con_error("cannot read %s (status %lx)", path, s);
+			uefi_free(text);
+			return NULL;
+		}
+		len += n;
+		if (n == 0)
+			break;
+		if (len == cap && cap >= CFG_MAX) {
+			con_error("%s is longer than %u MiB: the rest is "
+				  "ignored", path, CFG_MAX >> 20);
+			break;
+		}
+		if (len == cap)
+			text = grow(text, len, cap *= 2);
+	}
+	if (text == NULL) {
+		con_error("cannot read %s: out of memory", path);
 		return NULL;
 	}
-	if (n == CFG_MAX)
-		con_error("%s is longer than %u bytes: the rest is ignored",
-			  path, CFG_MAX);
-	text[n] = 0;
+	/* A NUL byte would end the text early: it stands for itself as a
+	 * character no command or option has, so only its line fails. */
+	for (n = 0; n < len; n++)
+		if (text[n] == 0)
+			text[n] = '?';
+	text[len] = 0;
 	return text;
 }
 
@@ -31,11 +62,14 @@ static EFI_STATUS
 open_file(const char *path, UINT64 mode, EFI_FILE_HANDLE *f)
 {
 	EFI_FILE_HANDLE root;
-	CHAR16 wide[128];
+	CHAR16 wide[PATH_MAX];
 	EFI_STATUS s;
 	UINTN i;
 
-	for (i = 0; path[i] && i < 127; i++)
+	for (i = 0; path[i]; i++)
+		if (i == PATH_MAX - 1)
+			return EFI_BAD_BUFFER_SIZE;
+	for (i = 0; path[i]; i++)
 		wide[i] = path[i] == '/' ? L'\\' : (CHAR16)path[i];
 	wide[i] = 0;
 	root = uefi_boot_volume();
@@ -56,6 +90,11 @@ cfg_read(const char *path)
 	s = open_file(path, EFI_FILE_MODE_READ, &f);
 	if (s == EFI_NOT_FOUND)
 		return NULL;
+	if (s == EFI_BAD_BUFFER_SIZE) {
+		con_error("a path of more than %u characters: not opened",
+			  PATH_MAX - 1);
+		return NULL;
+	}
 	if (EFI_ERROR(s)) {
 		con_error("cannot open %s (status %lx)", path, s);
 		return NULL;

@@ -11,7 +11,8 @@
 
 #define CFG_PATH "\\EFI\\hotadd\\hotadd.cfg"
 #define LOG_PATH "\\EFI\\hotadd\\hotadd.log"
-#define CFG_MAX 16384		/* bytes read from a text file at most */
+#define CFG_MAX (16u << 20)	/* bytes read from a text file at most */
+#define PATH_MAX 256		/* characters of a path, terminator included */
 
 /*
  * Read a text file of the boot volume into pool memory, NUL-terminated,

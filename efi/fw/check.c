@@ -287,7 +287,7 @@ int
 check_run(struct machine *m)
 {
 	struct probe p = { .mp = MP(m), .bsp = m->bsp };
-	UINT32 k = m->ncpu, n;
+	UINT32 k = m->ncpu, n, steps;
 
 	if (m->mp == NULL) {
 		con_error("check: no MP Services to check");
@@ -296,18 +296,25 @@ check_run(struct machine *m)
 	passed = failed = 0;
 	con_printf("MP Services self-check\n  %-4s %-52s %-18s %s\n", "",
 		   "check", "returned", "expected");
-	check_whoami(m, &p);
-	check_counts(m);
-	check_info(m);
 	for (n = 0; n < m->ncpu && k == m->ncpu; n++)
 		if (usable(m, n))
 			k = n;
+	steps = k == m->ncpu ? 3 : 6;
+	check_whoami(m, &p);
+	con_progress("check", 1, steps);
+	check_counts(m);
+	con_progress("check", 2, steps);
+	check_info(m);
+	con_progress("check", 3, steps);
 	if (k == m->ncpu) {
 		con_printf("  (no enabled AP: the AP checks are skipped)\n");
 	} else {
 		check_startup(m, &p, k);
+		con_progress("check", 4, steps);
 		check_all_disabled(m);
+		con_progress("check", 5, steps);
 		check_from_ap(m, &p, k);
+		con_progress("check", 6, steps);
 	}
 	con_printf("self-check: %u of %u checks pass\n", passed,
 		   passed + failed);

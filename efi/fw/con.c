@@ -196,3 +196,10 @@ con_error(const char *fmt, ...)
 		va_end(ap);
 	}
 }
+
+void
+con_progress(const char *what, unsigned done, unsigned of)
+{
+	con_printf("%s: %u of %u done\n", what, done, of);
+	con_trace("progress what=%s done=%u of=%u", what, done, of);
+}

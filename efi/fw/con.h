@@ -35,12 +35,19 @@ void con_explain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* One error line, and "@error ..." when tracing. */
 void con_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * One step of a long command (add all, check, bench), so a wait is never
+ * silent: "<what>: <done> of <of> done", and @progress when tracing.
+ */
+void con_progress(const char *what, unsigned done, unsigned of);
+
 /* log.c: the transcript of everything printed; con_save writes it to
  * \EFI\hotadd\hotadd.log and returns 1, or says why not and returns 0. */
 void log_append(const char *s);
 int con_save(void);
 
 /* input.c: a line from the keyboard or serial console; -1 if none. */
+#define CON_LINE_MAX 1024	/* characters typed on one line, at most */
 int con_readline(const char *prompt, char *buf, size_t n);
 
 #endif

@@ -12,6 +12,8 @@
 #include "hal.h"
 #include "opt.h"
 #include "str.h"
+#include "tok.h"
+#include "trace.h"
 #include "x86.h"
 
 #define VERSION "0.2"
@@ -46,18 +48,23 @@ usage_line(void *arg, const char *line)
 static void
 parse_options(void)
 {
-	char line[TOK_MAX], *text;
-	const char *p;
+	const char *p, *next;
+	char *text;
 	unsigned i;
-	int cut;
+	size_t n;
 
 	opt_defaults(&opts);
 	config = cfg_read(CFG_PATH);
-	for (p = config; p && (p = str_line(p, line, sizeof line, &cut));)
-		if (line[0] == '-' && cut)
-			remember(NULL, "config: an option line is too long");
-		else if (line[0] == '-')
-			opt_parse(&opts, line, 0, remember, NULL);
+	for (p = config; p && (next = str_line(p, &n)); p = next) {
+		if (p[0] != '-')
+			continue;
+		if ((text = tok_dup(p, n)) == NULL) {
+			remember(NULL, "config: no memory for an option line");
+			continue;
+		}
+		opt_parse(&opts, text, 0, remember, NULL);
+		mem_free(text);
+	}
 	if ((text = cfg_load_options())) {
 		opt_parse(&opts, text, 1, remember, NULL);
 		uefi_free(text);
@@ -81,9 +88,12 @@ parse_options(void)
 static void
 ready(void)
 {
-	uint32_t active, held, absent;
+	uint32_t active, held, absent, n;
 
 	hal_init(&opts);
+	for (n = 0; n < machine.ncpu; n++)
+		if (machine.cpu[n].state == CPU_ONLINE)
+			trace_online(&machine.cpu[n]);
 	cpus_print(&machine);
 	cpus_count(&machine, &active, &held, &absent);
 	con_printf("%u active (BSP included), %u held for hot-add", active,
@@ -105,7 +115,7 @@ run_script(const char *path)
 		con_error("--script: cannot read %s from the boot volume", path);
 		return CMD_ERROR;
 	}
-	r = cmd_text(text, path, 0);
+	r = cmd_text(text, 0);
 	uefi_free(text);
 	return r;
 }
@@ -113,7 +123,7 @@ run_script(const char *path)
 static int
 prompt(void)
 {
-	char line[TOK_MAX];
+	char line[CON_LINE_MAX];
 
 	con_printf("Type help for the commands.\n");
 	while (con_readline("hotadd> ", line, sizeof line) >= 0)
@@ -126,11 +136,11 @@ prompt(void)
 static int
 session(void)
 {
-	if (config && cmd_text(config, "config", 1) == CMD_SHUTDOWN)
+	if (config && cmd_text(config, 1) == CMD_SHUTDOWN)
 		return CMD_SHUTDOWN;
-	if (opts.script[0] && run_script(opts.script) == CMD_SHUTDOWN)
+	if (opts.script && run_script(opts.script) == CMD_SHUTDOWN)
 		return CMD_SHUTDOWN;
-	if (opts.run[0] && cmd_line(opts.run) == CMD_SHUTDOWN)
+	if (opts.run && cmd_line(opts.run) == CMD_SHUTDOWN)
 		return CMD_SHUTDOWN;
 	return opts.batch ? CMD_OK : prompt();
 }

@@ -1,6 +1,7 @@
 /* uefi.c: firmware tables and boot services wrappers (see uefi.h). */
 #include "uefi.h"
 #include "hal.h"
+#include "tok.h"
 #include "x86.h"
 
 EFI_SYSTEM_TABLE *ST;
@@ -48,6 +49,19 @@ uefi_free(void *p)
 {
 	if (p)
 		uefi_call_wrapper(BS->FreePool, 1, p);
+}
+
+/* The parsers' memory (tok.h): plain pool, BSP only. */
+void *
+mem_alloc(size_t n)
+{
+	return uefi_alloc(n);
+}
+
+void
+mem_free(void *p)
+{
+	uefi_free(p);
 }
 
 /*

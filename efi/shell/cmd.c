@@ -37,8 +37,8 @@ static const struct command {
 	{ "unload", 1, 1, cmd_unload, "<name>", "unload a driver", 0 },
 	{ "drivers", 0, 0, cmd_drivers, "",
 	  "list the drivers, loaded and available", 1 },
-	{ "fault", 2, 2, cmd_fault, "<timeout|error> <mp|next>",
-	  "make the next start of that processor time out or fail", 0 },
+	{ "fault", 2, 2, cmd_fault, "<timeout|error|apic> <mp|next>",
+	  "make its next start time out, fail or read a wrong APIC id", 0 },
 	{ "check", 0, 0, cmd_check, "",
 	  "self-check the firmware's MP Services (AP loops pause)", 0 },
 	{ "bench", 0, 0, cmd_bench, "",
@@ -63,6 +63,12 @@ static const struct command {
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+const char *
+cmd_name(unsigned i)
+{
+	return i < NCOMMANDS ? commands[i].name : NULL;
+}
 
 static int
 cmd_help(int argc, char **argv)
@@ -156,26 +162,24 @@ cmd_shutdown(int argc, char **argv)
 	return CMD_SHUTDOWN;
 }
 
-/* Split one command into words and run it. */
+/* Split one command (writable: it is cut up in place) and run it. */
 static int
-run(const char *text)
+run(char *text)
 {
-	char words[CMD_ARGS + 1][TOK_MAX];	/* 8.5 KiB of the BSP's stack */
-	char *argv[CMD_ARGS];
-	const char *p = text;
-	int argc = 0, r = TOK_END;
+	char *argv[CMD_ARGS], *w, *p = text;
+	int argc = 0, r;
 	size_t i;
 
-	while (argc < CMD_ARGS && (r = tok_next(&p, words[argc])) == TOK_WORD) {
-		argv[argc] = words[argc];
-		argc++;
-	}
-	if (argc == CMD_ARGS && (r = tok_next(&p, words[argc])) == TOK_WORD) {
-		con_error("%s: more than %d words", argv[0], CMD_ARGS - 1);
-		return CMD_ERROR;
+	while ((r = tok_next(&p, &w)) == TOK_WORD) {
+		if (argc == CMD_ARGS) {
+			con_error("%s: more than %d words", argv[0],
+				  CMD_ARGS - 1);
+			return CMD_ERROR;
+		}
+		argv[argc++] = w;
 	}
 	if (r == TOK_ERROR) {
-		con_error("%s", words[argc]);
+		con_error("%s", w);
 		return CMD_ERROR;
 	}
 	if (argc == 0)
@@ -200,13 +204,53 @@ run(const char *text)
 	return CMD_ERROR;
 }
 
+static int
+blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/*
+ * One command, s[0..n): traced as typed (@cmd, so a reader of the trace
+ * sees what each event answers; its first CMD_SHOWN characters, blanks
+ * squeezed), then copied to memory of its own, as long as it is, and run.
+ */
+static int
+one(const char *s, size_t n)
+{
+	char shown[CMD_SHOWN + 4], *text;
+	size_t i, k;
+	int r;
+
+	for (; n && blank(*s); s++, n--)
+		;
+	for (; n && blank(s[n - 1]); n--)
+		;
+	if (n == 0)
+		return CMD_OK;
+	for (i = k = 0; i < n && k < CMD_SHOWN; i++)
+		if (!blank(s[i]) || !blank(s[i - 1]))	/* runs of blanks: one */
+			shown[k++] = blank(s[i]) ? ' ' : s[i];
+	str_copy(shown + k, i < n ? "..." : "", 4);
+	con_trace("cmd text=%s", shown);
+	text = tok_dup(s, n);
+	if (text == NULL) {
+		con_error("a command of %lu characters: no memory for it",
+			  (unsigned long)n);
+		return CMD_ERROR;
+	}
+	r = run(text);
+	mem_free(text);
+	return r;
+}
+
 /* The end of the command that starts at s: a ';' outside quotes. */
 static const char *
-command_end(const char *s)
+command_end(const char *s, const char *end)
 {
 	char quote = 0;
 
-	for (; *s && (quote || *s != ';'); s++)
+	for (; s < end && (quote || *s != ';'); s++)
 		if (!quote && (*s == '\'' || *s == '"'))
 			quote = *s;
 		else if (*s == quote)
@@ -214,42 +258,37 @@ command_end(const char *s)
 	return s;
 }
 
-int
-cmd_line(const char *line)
+/* The commands of s[0..n), separated by ';'. */
+static int
+line(const char *s, size_t n)
 {
-	char one[TOK_MAX];
-	const char *end;
-	size_t n;
+	const char *end = s + n, *e;
 
-	for (;; line = end + 1) {
-		end = command_end(line);
-		n = (size_t)(end - line);
-		if (n >= sizeof one) {
-			con_error("command too long (more than %u characters)",
-				  (unsigned)sizeof one - 1);
-		} else {
-			str_copy(one, line, n + 1);
-			if (run(one) == CMD_SHUTDOWN)
-				return CMD_SHUTDOWN;
-		}
-		if (*end == 0)
+	for (;; s = e + 1) {
+		e = command_end(s, end);
+		if (one(s, (size_t)(e - s)) == CMD_SHUTDOWN)
+			return CMD_SHUTDOWN;
+		if (e == end)
 			return CMD_OK;
 	}
 }
 
 int
-cmd_text(const char *text, const char *source, int skip_options)
+cmd_line(const char *text)
 {
-	char line[TOK_MAX];
-	int cut;
+	return line(text, str_len(text));
+}
 
-	while ((text = str_line(text, line, sizeof line, &cut))) {
-		if (line[0] == '#' || (skip_options && line[0] == '-'))
+int
+cmd_text(const char *text, int skip_options)
+{
+	const char *next;
+	size_t n;
+
+	for (; (next = str_line(text, &n)); text = next) {
+		if (n && (text[0] == '#' || (skip_options && text[0] == '-')))
 			continue;
-		if (cut)
-			con_error("%s: a line is too long (more than %u "
-				  "characters): skipped", source, TOK_MAX - 1);
-		else if (cmd_line(line) == CMD_SHUTDOWN)
+		if (line(text, n) == CMD_SHUTDOWN)
 			return CMD_SHUTDOWN;
 	}
 	return CMD_OK;

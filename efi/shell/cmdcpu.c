@@ -55,8 +55,8 @@ int
 cmd_add(int argc, char **argv)
 {
 	struct cpu *c;
-	uint32_t i;
-	int r = CMD_OK, any = 0;
+	uint32_t i, held = 0, done = 0;
+	int r = CMD_OK;
 
 	(void)argc;
 	if (!str_eq(argv[1], "all")) {
@@ -64,15 +64,18 @@ cmd_add(int argc, char **argv)
 		return c && hal_add(c) ? CMD_OK : CMD_ERROR;
 	}
 	for (i = 0; i < machine.nslot; i++)
-		if (machine.cpu[i].state == CPU_HELD) {
-			any = 1;
-			if (!hal_add(&machine.cpu[i]))
-				r = CMD_ERROR;
-		}
-	if (!any) {
+		held += machine.cpu[i].state == CPU_HELD;
+	if (!held) {
 		con_error("add: no processor is held");
 		return CMD_ERROR;
 	}
+	/* Those held now; one that fails stays held and is not retried. */
+	for (i = 0; i < machine.nslot && done < held; i++)
+		if (machine.cpu[i].state == CPU_HELD) {
+			if (!hal_add(&machine.cpu[i]))
+				r = CMD_ERROR;
+			con_progress("add", ++done, held);
+		}
 	return r;
 }
 
@@ -81,22 +84,29 @@ cmd_fault(int argc, char **argv)
 {
 	uint32_t kind;
 	struct cpu *c;
+	static const char *const what[] = {
+		[FAULT_TIMEOUT] = "time out",
+		[FAULT_ERROR] = "fail",
+		[FAULT_APIC] = "read a wrong APIC id",
+	};
 
 	(void)argc;
 	if (str_eq(argv[1], "timeout")) {
 		kind = FAULT_TIMEOUT;
 	} else if (str_eq(argv[1], "error")) {
 		kind = FAULT_ERROR;
+	} else if (str_eq(argv[1], "apic")) {
+		kind = FAULT_APIC;
 	} else {
-		con_error("fault: expected timeout or error, not '%s'", argv[1]);
+		con_error("fault: expected timeout, error or apic, not '%s'",
+			  argv[1]);
 		return CMD_ERROR;
 	}
 	c = held_cpu("fault", argv[2]);
 	if (c == NULL)
 		return CMD_ERROR;
 	c->fault_next = kind;
-	con_printf("the next start of mp %u will %s\n", c->mp,
-		   kind == FAULT_TIMEOUT ? "time out" : "fail");
+	con_printf("the next start of mp %u will %s\n", c->mp, what[kind]);
 	return CMD_OK;
 }
 

@@ -12,11 +12,12 @@
 #include "tok.h"
 
 #define MAX_LOADED 32
+#define OPTIONS_MAX 512		/* a driver instance's key=value options */
 
 struct instance {
 	struct ke_driver d;
 	const char *type;	/* the drvtab name */
-	char options[TOK_MAX];
+	char options[OPTIONS_MAX];
 };
 
 static struct instance *loaded[MAX_LOADED];
@@ -71,11 +72,11 @@ join_options(int argc, char **argv, char *out)
 			con_error("load: '%s' is not key=value", argv[i]);
 			return 0;
 		}
-		if (len + str_len(argv[i]) + 2 > TOK_MAX) {
+		if (len + str_len(argv[i]) + 2 > OPTIONS_MAX) {
 			con_error("load: options too long");
 			return 0;
 		}
-		len += ke_snprintf(out + len, TOK_MAX - len, "%s%s",
+		len += ke_snprintf(out + len, OPTIONS_MAX - len, "%s%s",
 				   len ? " " : "", argv[i]);
 	}
 	return 1;
@@ -223,4 +224,11 @@ cmd_loaded(const char *prefix)
 	for (i = 0; i < MAX_LOADED; i++)
 		n += loaded[i] && str_prefix(loaded[i]->d.name, prefix);
 	return n;
+}
+
+/* The name of loaded slot i (NULL when it is free or past the end). */
+const char *
+cmd_loaded_name(unsigned i)
+{
+	return i < MAX_LOADED && loaded[i] ? loaded[i]->d.name : NULL;
 }

@@ -15,7 +15,7 @@ struct opt {
 	const char *name;
 	enum kind kind;
 	size_t off;		/* field in struct options */
-	uint32_t max;		/* NUM: largest value; LIST: limit; STR: size */
+	uint32_t max;		/* NUM: largest value; LIST: limit */
 	const char *arg;	/* what the value is; CHOICE: "a|b|...", the
 				   index of the one given is stored */
 	const char *help;
@@ -36,10 +36,10 @@ static const struct opt opts[] = {
 	  "processors per group, 1-64 (default 64)" },
 	{ "--cap", NUM, F(cap), MAX_CPUS, "N",
 	  "allow at most N active processors (a license limit)" },
-	{ "--run", STR, F(run), sizeof(((struct options *)0)->run), "'CMD; ...'",
+	{ "--run", STR, F(run), 0, "'CMD; ...'",
 	  "run these commands after bring-up" },
-	{ "--script", STR, F(script), sizeof(((struct options *)0)->script),
-	  "PATH", "run the commands in this file of the boot volume" },
+	{ "--script", STR, F(script), 0, "PATH",
+	  "run the commands in this file of the boot volume" },
 	{ "--plugged", CHOICE, F(plugged), 0, "auto|hold",
 	  "a plugged processor is added at once (auto) or held" },
 	{ "--trace", FLAG, F(trace), 0, 0,
@@ -68,6 +68,55 @@ opt_defaults(struct options *o)
 {
 	__builtin_memset(o, 0, sizeof *o);
 	o->ap_timeout_ms = 2000;
+}
+
+void
+opt_free(struct options *o)
+{
+	mem_free(o->run);
+	mem_free(o->script);
+	o->run = o->script = NULL;
+}
+
+/*
+ * The words of an option line, cut out of a copy of it and packed one
+ * after the other, each NUL-terminated: as long as the line allows, and
+ * none of them on the stack.
+ */
+struct words {
+	char *next;		/* the next word, if left > 0 */
+	int left;
+	const char *error;	/* why the line ended early, or NULL */
+};
+
+static void
+words_cut(struct words *ws, char *text)
+{
+	char *p = text, *pack = text, *w;
+	int r;
+
+	ws->next = text;
+	ws->left = 0;
+	ws->error = NULL;
+	while ((r = tok_next(&p, &w)) == TOK_WORD) {
+		size_t n = str_len(w) + 1;
+
+		__builtin_memmove(pack, w, n);	/* pack <= w: words only shrink */
+		pack += n;
+		ws->left++;
+	}
+	if (r == TOK_ERROR)
+		ws->error = w;
+}
+
+static char *
+take(struct words *ws)
+{
+	char *w = ws->next;
+
+	ws->next += str_len(w) + 1;
+	ws->left--;
+	return w;
 }
 
 /* "--name" or "--name=value": the table entry, and value (or NULL). */
@@ -126,6 +175,7 @@ static int
 apply(const struct opt *op, const char *value, struct options *o, char *err)
 {
 	uint8_t *field = (uint8_t *)o + op->off;
+	char *copy;
 	uint64_t v;
 
 	switch (op->kind) {
@@ -144,12 +194,13 @@ apply(const struct opt *op, const char *value, struct options *o, char *err)
 	case LIST:
 		return list(value, op->max, field, err);
 	case STR:
-		if (str_len(value) >= op->max) {
-			ke_snprintf(err, LIST_ERR_MAX, "longer than %u characters",
-				    op->max - 1);
+		copy = tok_dup(value, str_len(value));
+		if (copy == NULL) {
+			str_copy(err, "no memory for its value", LIST_ERR_MAX);
 			return 0;
 		}
-		str_copy((char *)field, value, op->max);
+		mem_free(*(char **)field);
+		*(char **)field = copy;
 		return 1;
 	case CHOICE:
 		v = (uint64_t)choice(op->arg, value);
@@ -164,52 +215,46 @@ apply(const struct opt *op, const char *value, struct options *o, char *err)
 	return 0;
 }
 
-/* One option word, with the words after it in *p for a separate value. */
+/* One option word, with the words after it in ws for a separate value. */
 static int
-one(struct options *o, char *word, const char **p, char *msg)
+one(struct options *o, char *word, struct words *ws, char *msg)
 {
-	char value[TOK_MAX], err[LIST_ERR_MAX];
+	char err[LIST_ERR_MAX];
 	const struct opt *op;
-	const char *v, *q;
+	const char *v;
 
 	op = lookup(word, &v);
 	if (op == NULL) {
-		ke_snprintf(msg, TOK_MAX + 64, "unknown option '%s'", word);
+		ke_snprintf(msg, OPT_MSG_MAX, "unknown option '%s'", word);
 		/* A word after it that is no option is taken as its value,
 		 * so one mistake makes one error. */
-		q = *p;
-		if (tok_next(&q, value) == TOK_WORD && value[0] != '-')
-			*p = q;
+		if (ws->left && ws->next[0] != '-')
+			take(ws);
 		return 0;
 	}
 	if (op->kind == FLAG && v) {
-		ke_snprintf(msg, TOK_MAX + 64, "%s takes no value", op->name);
+		ke_snprintf(msg, OPT_MSG_MAX, "%s takes no value", op->name);
 		return 0;
 	}
 	if (op->kind != FLAG && v == NULL) {
-		/* The next word is the value, unless it is another option. */
-		int r;
-
-		q = *p;
-		r = tok_next(&q, value);
-
-		if (r == TOK_ERROR) {
-			*p = q;
-			ke_snprintf(msg, TOK_MAX + 64, "%s: %s", op->name, value);
+		/* The next word is the value, unless it is another option:
+		 * "-5" is a (bad) value, "--x" the next option. */
+		if (!ws->left && ws->error) {
+			ke_snprintf(msg, OPT_MSG_MAX, "%s: %s", op->name,
+				    ws->error);
+			ws->error = NULL;	/* reported here, once */
 			return 0;
 		}
-		/* "-5" is a (bad) value, "--x" the next option. */
-		if (r == TOK_END ||
-		    (value[0] == '-' && !(value[1] >= '0' && value[1] <= '9'))) {
-			ke_snprintf(msg, TOK_MAX + 64, "%s needs a value (%s)",
+		if (!ws->left || (ws->next[0] == '-' &&
+				  !(ws->next[1] >= '0' && ws->next[1] <= '9'))) {
+			ke_snprintf(msg, OPT_MSG_MAX, "%s needs a value (%s)",
 				    op->name, op->arg);
 			return 0;
 		}
-		*p = q;
-		v = value;
+		v = take(ws);
 	}
 	if (!apply(op, v, o, err)) {
-		ke_snprintf(msg, TOK_MAX + 64, "%s: %s", op->name, err);
+		ke_snprintf(msg, OPT_MSG_MAX, "%s: %s", op->name, err);
 		return 0;
 	}
 	return 1;
@@ -219,24 +264,29 @@ int
 opt_parse(struct options *o, const char *line, int has_program,
 	  void (*bad)(void *arg, const char *msg), void *arg)
 {
-	char word[TOK_MAX], msg[TOK_MAX + 64];
-	const char *p = line, *q = line;
-	int r, errors = 0;
+	char msg[OPT_MSG_MAX], *text = tok_dup(line, str_len(line));
+	struct words ws;
+	int errors = 0;
 
+	if (text == NULL) {
+		bad(arg, "options: no memory for the option line");
+		return 1;
+	}
+	words_cut(&ws, text);
 	/* The UEFI Shell passes the program's own name first. */
-	if (has_program && tok_next(&q, word) == TOK_WORD && word[0] != '-')
-		p = q;
-	while ((r = tok_next(&p, word)) != TOK_END) {
-		if (r == TOK_ERROR) {
-			ke_snprintf(msg, sizeof msg, "options: %s", word);
-			bad(arg, msg);
-			return errors + 1;
-		}
-		if (!one(o, word, &p, msg)) {
+	if (has_program && ws.left && ws.next[0] != '-')
+		take(&ws);
+	while (ws.left)
+		if (!one(o, take(&ws), &ws, msg)) {
 			bad(arg, msg);
 			errors++;
 		}
+	if (ws.error) {
+		ke_snprintf(msg, sizeof msg, "options: %s", ws.error);
+		bad(arg, msg);
+		errors++;
 	}
+	mem_free(text);
 	return errors;
 }
 

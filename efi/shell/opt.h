@@ -17,8 +17,8 @@ struct options {
 	uint32_t ap_timeout_ms;		/* wait for "online" this long */
 	uint32_t group_size;		/* processors per group, 0 = 64 */
 	uint32_t cap;			/* most processors active, 0 = all */
-	char run[TOK_MAX];		/* commands to run after bring-up */
-	char script[128];		/* a script file on the boot volume */
+	char *run;			/* commands to run after bring-up */
+	char *script;			/* a script file on the boot volume */
 	uint8_t trace;			/* print the @ lines */
 	uint8_t explain;		/* narrate each add */
 	uint8_t quiet;			/* no line per notification */
@@ -32,14 +32,18 @@ struct options {
 };
 
 enum { PLUGGED_AUTO, PLUGGED_HOLD };	/* --plugged, in its order */
+#define OPT_MSG_MAX 200		/* one error message, at most */
 
 void opt_defaults(struct options *o);
+/* Free what the options hold (--run and --script: mem_alloc'd copies). */
+void opt_free(struct options *o);
 
 /*
  * Apply the options in line to o. has_program: the first word is the
  * program's own name (as the UEFI Shell passes it) unless it starts with
  * '-'. Each bad option is reported through bad() as one line and leaves o
- * as it was for that option; returns how many were bad.
+ * as it was for that option; returns how many were bad. Words and values
+ * may be as long as the line: it is cut up in a copy of its own.
  */
 int opt_parse(struct options *o, const char *line, int has_program,
 	      void (*bad)(void *arg, const char *msg), void *arg);

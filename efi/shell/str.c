@@ -78,23 +78,15 @@ str_to_u64(const char *s, uint64_t max, uint64_t *out)
 }
 
 const char *
-str_line(const char *p, char *buf, size_t n, int *cut)
+str_line(const char *p, size_t *len)
 {
-	size_t len = 0;
+	const char *s = p;
 
 	if (*p == 0)
 		return NULL;
-	*cut = 0;
-	for (; *p && *p != '\n'; p++) {
-		/* A '\r' before "\n" (or the end) ends the line, so it
-		 * never makes a line that fits cut. */
-		if (*p == '\r' && (p[1] == '\n' || p[1] == 0))
-			continue;
-		if (len + 1 < n)
-			buf[len++] = *p;
-		else
-			*cut = 1;
-	}
-	buf[len] = 0;
-	return *p ? p + 1 : p;
+	while (*s && *s != '\n')
+		s++;
+	/* A '\r' before "\n" (or the end) belongs to the line's end. */
+	*len = (size_t)(s - p) - (s > p && s[-1] == '\r');
+	return *s ? s + 1 : s;
 }

@@ -21,10 +21,10 @@ void str_copy(char *dst, const char *src, size_t n);
 int str_to_u64(const char *s, uint64_t max, uint64_t *out);
 
 /*
- * Copy the line that starts at p (without its "\n" or "\r\n") into
- * buf[n]; return where the next line starts, or NULL when p is at the end.
- * *cut says whether the line was longer than buf.
+ * The line that starts at p: its length, without the "\n" or "\r\n" that
+ * ends it, in *len. Returns where the next line starts, or NULL when p is
+ * at the end. Lines of any length: nothing is copied.
  */
-const char *str_line(const char *p, char *buf, size_t n, int *cut);
+const char *str_line(const char *p, size_t *len);
 
 #endif

@@ -1,6 +1,5 @@
 /* tok.c: word splitting (see tok.h). */
 #include "tok.h"
-#include "str.h"
 
 static int
 blank(char c)
@@ -8,11 +7,14 @@ blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/*
+ * The word is copied down over itself as its quotes are dropped: the
+ * write position never passes the read position, so one pass does it.
+ */
 int
-tok_next(const char **p, char *word)
+tok_next(char **p, char **word)
 {
-	const char *s = *p;
-	size_t n = 0;
+	char *s = *p, *out;
 	char quote = 0;
 
 	while (blank(*s))
@@ -21,27 +23,34 @@ tok_next(const char **p, char *word)
 		*p = s;
 		return TOK_END;
 	}
-	for (; *s && (quote || !blank(*s)); s++) {
-		if (!quote && (*s == '\'' || *s == '"')) {
+	for (*word = out = s; *s && (quote || !blank(*s)); s++) {
+		if (!quote && (*s == '\'' || *s == '"'))
 			quote = *s;
-			continue;
-		}
-		if (quote && *s == quote) {
+		else if (quote && *s == quote)
 			quote = 0;
-			continue;
-		}
-		if (n == TOK_MAX - 1) {
-			str_copy(word, "word too long", TOK_MAX);
-			*p = s;
-			return TOK_ERROR;
-		}
-		word[n++] = *s;
+		else
+			*out++ = *s;
 	}
-	word[n] = 0;
-	*p = s;
 	if (quote) {
-		str_copy(word, "unclosed quote", TOK_MAX);
+		*p = s;
+		*word = "unclosed quote";
 		return TOK_ERROR;
 	}
+	*p = *s ? s + 1 : s;	/* past the blank the NUL may land on */
+	*out = 0;
 	return TOK_WORD;
+}
+
+char *
+tok_dup(const char *s, size_t n)
+{
+	char *d = mem_alloc(n + 1);
+	size_t i;
+
+	if (d == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		d[i] = s[i];
+	d[n] = 0;
+	return d;
 }

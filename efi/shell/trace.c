@@ -3,6 +3,7 @@
  * Each notification is printed after the callback returned, so "op" is
  * what the callback left in *OperationStatus.
  */
+#include <ke.h>
 #include "con.h"
 #include "cpu.h"
 #include "hal.h"
@@ -106,9 +107,24 @@ dbg(struct ke_driver *d, const char *text)
 	con_trace("dbg drv=%s %s", name(d), text);
 }
 
+/*
+ * A processor said online: stamped with the moment it did (its own TSC),
+ * with when its start was asked and when it ran its first instruction
+ * of the simulator, in the same microseconds.
+ */
+void
+trace_online(const struct cpu *c)
+{
+	con_trace_at(c->tsc_online, "online mp=%u apic=%u start=%lu entry=%lu",
+		     c->mp, c->apic, (unsigned long)clock_at_us(c->tsc_start),
+		     (unsigned long)clock_at_us(c->tsc_entry));
+}
+
 static VOID
 added(ULONG slot, ULONG index, NTSTATUS status, ULONG active)
 {
+	if (NT_SUCCESS(status))
+		trace_online(&machine.cpu[slot]);
 	con_printf("add mp %u as nt %u: %s (status 0x%08x), %u active\n",
 		   slot, index, NT_SUCCESS(status) ? "added" : "FAILED",
 		   (unsigned)status, active);

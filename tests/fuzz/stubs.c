@@ -121,6 +121,17 @@ con_write(const char *s)
 }
 
 void
+con_drain(void)
+{
+}
+
+void
+con_progress(const char *what, unsigned done, unsigned of)
+{
+	CHECK(done <= of, "%s: progress %u of %u", what, done, of);
+}
+
+void
 con_printf(const char *fmt, ...)
 {
 	char buf[512];
@@ -252,8 +263,8 @@ plug_poll(void)
 
 /*
  * What cmd.c hands a command: the name it was called by, a word count
- * that command accepts (per the README), and words that are strings
- * shorter than TOK_MAX without the quotes that grouped them.
+ * that command accepts (per the README), and words that are strings of
+ * any length, without the quotes that grouped them.
  */
 static int
 called(const char *name, int min, int max, int argc, char **argv)
@@ -265,8 +276,7 @@ called(const char *name, int min, int max, int argc, char **argv)
 	      "%s: %d arguments, wants %d to %d", name, argc - 1, min, max);
 	for (i = 0; i < argc; i++) {
 		CHECK(argv[i] != NULL, "%s: argv[%d] is NULL", name, i);
-		CHECK(strnlen(argv[i], TOK_MAX) < TOK_MAX,
-		      "%s: argv[%d] is not a word", name, i);
+		(void)strlen(argv[i]);	/* ASan checks it is a string */
 	}
 	CHECK(strcmp(argv[0], name) == 0, "%s: argv[0] is '%s'", name,
 	      argv[0]);

@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include "list.h"
@@ -18,42 +20,46 @@
 static void
 test_tok_splits_on_blanks_and_keeps_quoted_words(void **state)
 {
-	const char *p = "  add\t'a b; c' \"x y\"z ";
-	char w[TOK_MAX];
+	char line[] = "  add\t'a b; c' \"x y\"z ", *p = line, *w;
 
 	(void)state;
-	assert_int_equal(tok_next(&p, w), TOK_WORD);
+	assert_int_equal(tok_next(&p, &w), TOK_WORD);
 	assert_string_equal(w, "add");
-	assert_int_equal(tok_next(&p, w), TOK_WORD);
+	assert_int_equal(tok_next(&p, &w), TOK_WORD);
 	assert_string_equal(w, "a b; c");
-	assert_int_equal(tok_next(&p, w), TOK_WORD);
+	assert_int_equal(tok_next(&p, &w), TOK_WORD);
 	assert_string_equal(w, "x yz");
-	assert_int_equal(tok_next(&p, w), TOK_END);
+	assert_int_equal(tok_next(&p, &w), TOK_END);
+	assert_int_equal(tok_next(&p, &w), TOK_END);
 }
 
 static void
 test_tok_rejects_unclosed_quote(void **state)
 {
-	const char *p = "echo 'oops";
-	char w[TOK_MAX];
+	char line[] = "echo 'oops", *p = line, *w;
 
 	(void)state;
-	assert_int_equal(tok_next(&p, w), TOK_WORD);
-	assert_int_equal(tok_next(&p, w), TOK_ERROR);
+	assert_int_equal(tok_next(&p, &w), TOK_WORD);
+	assert_int_equal(tok_next(&p, &w), TOK_ERROR);
 	assert_string_equal(w, "unclosed quote");
 }
 
+/* A word is as long as the text: 100 000 characters, quotes and all. */
 static void
-test_tok_rejects_overlong_word(void **state)
+test_tok_takes_words_of_any_length(void **state)
 {
-	char line[TOK_MAX + 10], w[TOK_MAX];
-	const char *p = line;
+	size_t n = 100000;
+	char *line = malloc(n + 8), *p = line, *w;
 
 	(void)state;
-	memset(line, 'a', sizeof line - 1);
-	line[sizeof line - 1] = 0;
-	assert_int_equal(tok_next(&p, w), TOK_ERROR);
-	assert_string_equal(w, "word too long");
+	line[0] = '\'';
+	memset(line + 1, 'a', n);
+	strcpy(line + 1 + n, "' b");
+	assert_int_equal(tok_next(&p, &w), TOK_WORD);
+	assert_int_equal(strlen(w), n);
+	assert_int_equal(tok_next(&p, &w), TOK_WORD);
+	assert_string_equal(w, "b");
+	free(line);
 }
 
 /* ---- str_to_u64 ---- */
@@ -90,31 +96,31 @@ test_number_rejects_sign_junk_empty_and_overflow(void **state)
 /* ---- str_line ---- */
 
 static void
-test_line_ends_at_lf_or_crlf_and_cuts_only_what_does_not_fit(void **state)
+test_line_ends_at_lf_or_crlf_whatever_its_length(void **state)
 {
-	const char *p = "abc\r\nabcd\r\nab\r\rc\n\nx\r";
-	char buf[4];
-	int cut;
+	const char *text = "abc\r\nabcd\r\nab\r\rc\n\nx\r", *p = text;
+	const char *want[] = { "abc", "abcd", "ab\r\rc", "", "x" };
+	char *big;
+	size_t i, n;
 
 	(void)state;
-	/* "abc" fits in 4 bytes: its "\r\n" does not make it cut */
-	p = str_line(p, buf, sizeof buf, &cut);
-	assert_string_equal(buf, "abc");
-	assert_false(cut);
-	p = str_line(p, buf, sizeof buf, &cut);
-	assert_string_equal(buf, "abc");
-	assert_true(cut);
-	/* a '\r' inside the line stays */
-	p = str_line(p, buf, sizeof buf, &cut);
-	assert_string_equal(buf, "ab\r");
-	assert_true(cut);
-	p = str_line(p, buf, sizeof buf, &cut);
-	assert_string_equal(buf, "");
-	assert_false(cut);
-	p = str_line(p, buf, sizeof buf, &cut);
-	assert_string_equal(buf, "x");
-	assert_false(cut);
-	assert_null(str_line(p, buf, sizeof buf, &cut));
+	for (i = 0; i < 5; i++) {
+		const char *next = str_line(p, &n);
+
+		assert_non_null(next);
+		assert_int_equal(n, strlen(want[i]));
+		assert_memory_equal(p, want[i], n);
+		p = next;
+	}
+	assert_null(str_line(p, &n));
+	/* a line of 1 MiB is one line */
+	big = malloc((1 << 20) + 3);
+	memset(big, 'x', 1 << 20);
+	strcpy(big + (1 << 20), "\ny");
+	p = str_line(big, &n);
+	assert_int_equal(n, 1 << 20);
+	assert_string_equal(p, "y");
+	free(big);
 }
 
 /* ---- list ---- */
@@ -316,6 +322,49 @@ test_options_choice_takes_one_of_its_words(void **state)
 	assert_int_equal(o.plugged, PLUGGED_HOLD);	/* the bad one: kept */
 }
 
+/* --run of 100 000 characters beside other options: all of them hold. */
+static void
+test_options_long_run_value_keeps_the_others(void **state)
+{
+	size_t n = 100000;
+	char *line = malloc(n + 64);
+	struct options o;
+	int len;
+
+	(void)state;
+	len = sprintf(line, "--hold 2 --run 'echo ");
+	memset(line + len, 'x', n);
+	strcpy(line + len + n, "; add next' --trace --batch");
+	assert_int_equal(parse(&o, line, 0), 0);
+	assert_int_equal(o.hold, 2);
+	assert_true(o.trace && o.batch);
+	assert_int_equal(strlen(o.run), 5 + n + 10);
+	assert_string_equal(o.run + 5 + n, "; add next");
+	/* a later --run replaces it */
+	assert_int_equal(opt_parse(&o, "--run 'echo b'", 0, collect, NULL), 0);
+	assert_string_equal(o.run, "echo b");
+	opt_free(&o);
+	free(line);
+}
+
+/* An unknown option of 600 characters is one error; the rest hold. */
+static void
+test_options_long_bad_word_is_one_short_error(void **state)
+{
+	char line[700];
+	struct options o;
+
+	(void)state;
+	strcpy(line, "--hold 1 --");
+	memset(line + 11, 'q', 600);
+	strcpy(line + 611, " --trace");
+	assert_int_equal(parse(&o, line, 0), 1);
+	assert_true(strlen(msgs[0]) < OPT_MSG_MAX);
+	assert_memory_equal(msgs[0], "unknown option '--qqq", 21);
+	assert_int_equal(o.hold, 1);
+	assert_true(o.trace);
+}
+
 static char usage[4096];
 
 static void
@@ -347,10 +396,10 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tok_splits_on_blanks_and_keeps_quoted_words),
 		cmocka_unit_test(test_tok_rejects_unclosed_quote),
-		cmocka_unit_test(test_tok_rejects_overlong_word),
+		cmocka_unit_test(test_tok_takes_words_of_any_length),
 		cmocka_unit_test(test_number_accepts_decimal_and_hex_within_max),
 		cmocka_unit_test(test_number_rejects_sign_junk_empty_and_overflow),
-		cmocka_unit_test(test_line_ends_at_lf_or_crlf_and_cuts_only_what_does_not_fit),
+		cmocka_unit_test(test_line_ends_at_lf_or_crlf_whatever_its_length),
 		cmocka_unit_test(test_list_sets_numbers_and_inclusive_ranges),
 		cmocka_unit_test(test_list_rejects_bad_items_and_leaves_map_untouched),
 		cmocka_unit_test(test_options_defaults),
@@ -361,6 +410,8 @@ main(void)
 		cmocka_unit_test(test_options_missing_value_at_end_and_unclosed_quote),
 		cmocka_unit_test(test_options_negative_value_is_one_error),
 		cmocka_unit_test(test_options_choice_takes_one_of_its_words),
+		cmocka_unit_test(test_options_long_run_value_keeps_the_others),
+		cmocka_unit_test(test_options_long_bad_word_is_one_short_error),
 		cmocka_unit_test(test_usage_lists_every_option),
 	};
 

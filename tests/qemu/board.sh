@@ -43,6 +43,7 @@ check
 ipi"
 	# once at boot, once at runtime with the AP loops paused
 	expect_count 2 '^@checked pass=18 fail=0$'
+	expect_count 2 '^@progress what=check done=6 of=6$'
 	expect_count 36 '^@check id=[a-zA-Z-]+ result=pass '
 	expect_none 'result=fail'
 	# the loops came back: every processor answers the broadcast
@@ -55,4 +56,26 @@ case_self_check_alone() {
 check"
 	expect '^  \(no enabled AP: the AP checks are skipped\)$'
 	expect_count 2 '^@checked pass=5 fail=0$'
+}
+
+# A boot volume with no byte free: `save` and the --batch save each get
+# one error line, and the session goes on. The filler is as large as the
+# free space of the same image made without it.
+case_full_volume() {
+	config="--trace --batch --hold 1
+save
+echo still here"
+	tools/mkimg $Q/full0.img build/hotadd.efi "$config" "" ||
+		{ fail "mkimg"; return; }
+	free=$(mdir -i $Q/full0.img@@1M ::/ | sed -n 's/ bytes free//p' |
+		tr -d ' ')
+	rm -f $Q/full0.img $Q/filler
+	truncate -s "$free" $Q/filler
+	FILES=$Q/filler KEEP=1 boot full_volume 2 "$config"
+	rm -f $Q/filler
+	[ -z "$(mdir -i $IMG@@1M ::/ | sed -n 's/ bytes free//p' | tr -d ' 0')" ] ||
+		fail "the volume was not full"
+	rm -f $IMG
+	expect_count 2 '^@error cannot write \\EFI\\hotadd\\hotadd.log: the volume is full \(status [0-9a-f]+\)$'
+	expect_order '^@error cannot write' '^still here$' '^@exit status=0x00000000$'
 }
