@@ -4,7 +4,11 @@
  * disabled in MP Services at boot; it is enabled, started with a
  * non-blocking StartupThisAP of the same AP entry as at boot, and must say
  * online within --ap-timeout-ms. If it does not, it is stopped, handed back
- * to the firmware disabled, and stays held so it can be tried again.
+ * to the firmware disabled, and stays held so it can be tried again. One
+ * that reads another APIC id than the firmware reported is not the
+ * processor the firmware described: it is handed back too, but marked
+ * failed, as the boot bring-up marks it (bringup.c), and never started
+ * again.
  */
 #include "con.h"
 #include "cpu.h"
@@ -86,7 +90,7 @@ launch(struct machine *m, struct cpu *c)
 int
 cpu_hotadd(struct machine *m, struct cpu *c, uint32_t index)
 {
-	int r;
+	int r, bad = 0;
 
 	c->fault = c->fault_next;	/* one-shot */
 	c->fault_next = FAULT_NONE;
@@ -98,12 +102,17 @@ cpu_hotadd(struct machine *m, struct cpu *c, uint32_t index)
 		c->state = CPU_STARTING;
 		while (cpu_settle(c))
 			cpu_pause();
+		bad = c->state != CPU_ONLINE && c->report == AP_BAD_APIC;
 		r = c->state == CPU_ONLINE ? HOTADD_OK :
-		    c->report == AP_BAD_APIC ? HOTADD_ERROR : HOTADD_TIMEOUT;
+		    bad ? HOTADD_ERROR : HOTADD_TIMEOUT;
 	}
 	c->fault = FAULT_NONE;
 	if (r != HOTADD_OK) {
 		give_back(m, c);
+		if (bad) {
+			c->state = CPU_FAILED;
+			con_printf("mp %u is marked failed\n", c->mp);
+		}
 		return r;
 	}
 	cpu_print_online(c);

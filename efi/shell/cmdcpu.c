@@ -69,7 +69,7 @@ cmd_add(int argc, char **argv)
 		con_error("add: no processor is held");
 		return CMD_ERROR;
 	}
-	/* Those held now; one that fails stays held and is not retried. */
+	/* Those held now; one that fails is not retried here. */
 	for (i = 0; i < machine.nslot && done < held; i++)
 		if (machine.cpu[i].state == CPU_HELD) {
 			if (!hal_add(&machine.cpu[i]))

@@ -290,22 +290,26 @@ echo not reached"
 
 # A processor that reads another APIC id than MP Services reported: its
 # add fails (every driver hears Failure), it goes back to the firmware
-# held, and the others are added and answer as before.
+# marked failed and is never started again, and the others are added and
+# answer as before.
 case_fault_apic_then_others() {
 	boot fault_apic 4 "--trace --batch --hold 2
 load log
 fault apic next
 add next
-add 3
+add 2
 add next
+cpus
 ipi"
 	E=0xc0000001
 	expect_order '^@error mp 2 reads APIC id 4294967295 but MP Services reported 2$' \
+		'^mp 2 is marked failed$' \
 		"^@notify drv=log state=failure nt=2 $N status=$E op=$OK" \
 		"^@add mp=2 nt=2 status=$E active=2$" \
+		'^@error add: mp 2 is failed, not held$' \
 		"^@add mp=3 nt=2 status=$OK active=3$" \
-		"^@add mp=2 nt=3 status=$OK active=4$" \
-		'^@ipi count=4 ran=0,1,2,3$'
-	expect_count 1 '^@error '
+		'^@ipi count=3 ran=0,1,2$'
+	expect '^@cpu mp=2 .* state=failed '
+	expect_count 2 '^@error '
 	expect_none 'INVARIANT|^@verifier'
 }
