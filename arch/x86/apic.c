@@ -18,6 +18,8 @@
 #define TICK_VECTOR	0xf1	/* unused by the firmware's APs */
 
 /* Register offsets in the xAPIC page; the x2APIC MSR is 0x800 + off/16. */
+#define SPURIOUS	0x0f0
+#define APIC_ON		(1u << 8)	/* SVR: APIC software enable */
 #define LVT_TIMER	0x320
 #define TIMER_INITIAL	0x380
 #define TIMER_CURRENT	0x390
@@ -64,18 +66,32 @@ set_gate(uint8_t *g, uint64_t handler, uint16_t cs)
 	g[12] = g[13] = g[14] = g[15] = 0;
 }
 
-/* On the BSP, once: the IDT copy. The APs share the BSP's APIC mode. */
+/*
+ * On the BSP, once: the APIC's mode and, in xAPIC mode, where its page is
+ * (IA32_APIC_BASE, SDM vol. 3A "Local APIC Status and Location"). The
+ * APs share the BSP's mode: the firmware sets them all alike.
+ */
 int
-apic_tick_init(uint64_t tsc_per_ms)
+apic_init(void)
 {
 	uint64_t base = cpu_rdmsr(MSR_APIC_BASE);
-	struct idtr fw;
-	size_t n;
 
 	if (!(base & BASE_ENABLED))
 		return 0;
 	apic_x2 = (base & BASE_X2APIC) != 0;
 	apic_mmio = (volatile uint32_t *)(uintptr_t)(base & 0xffffff000ull);
+	return 1;
+}
+
+/* On the BSP, once, after apic_init: the IDT copy. */
+int
+apic_tick_init(uint64_t tsc_per_ms)
+{
+	struct idtr fw;
+	size_t n;
+
+	if (!apic_init())
+		return 0;
 	cpu_sidt(&fw);
 	n = (size_t)fw.limit + 1 < sizeof idt ? (size_t)fw.limit + 1
 					      : sizeof idt;
@@ -111,6 +127,11 @@ apic_tick_start(struct idtr *saved)
 
 	if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE))
 		return 0;
+	/* INIT leaves the APIC software-disabled, every LVT masked (SDM vol.
+	 * 3A, "Spurious-Interrupt Vector Register"); the firmware turns it
+	 * on again after its own wake-up, a processor started natively
+	 * finds it off. A disabled APIC delivers no timer interrupt. */
+	wr(SPURIOUS, rd(SPURIOUS) | APIC_ON);
 	wr(TIMER_DIVIDE, DIVIDE_BY_16);
 	n = __atomic_load_n(&count_per_tick, __ATOMIC_RELAXED);
 	if (n == 0) {

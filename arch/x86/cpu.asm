@@ -7,6 +7,7 @@ section .text
 global cpu_rdtsc, cpu_pause, cpu_cpuid, cpu_apic_id
 global cpu_rdmsr, cpu_wrmsr, cpu_sidt, cpu_lidt, cpu_cs, cpu_wait_interrupt
 global cpu_take_pending, cpu_inb, cpu_inl, cpu_outb, cpu_outl
+global cpu_cr0, cpu_cr3, cpu_cr4, cpu_sgdt, cpu_ds
 
 ; uint64_t cpu_rdtsc(void)
 cpu_rdtsc:
@@ -84,9 +85,28 @@ cpu_lidt:
 	lidt	[rdi]
 	ret
 
-; uint16_t cpu_cs(void): the code segment selector now in use
+; uint16_t cpu_cs(void), cpu_ds(void): the selectors now in use
 cpu_cs:
 	mov	ax, cs
+	ret
+cpu_ds:
+	mov	ax, ds
+	ret
+
+; void cpu_sgdt(void *desc): 10 bytes
+cpu_sgdt:
+	sgdt	[rdi]
+	ret
+
+; uint64_t cpu_cr0(void), cpu_cr3(void), cpu_cr4(void)
+cpu_cr0:
+	mov	rax, cr0
+	ret
+cpu_cr3:
+	mov	rax, cr3
+	ret
+cpu_cr4:
+	mov	rax, cr4
 	ret
 
 ; void cpu_wait_interrupt(void): sleep until an interrupt. STI takes

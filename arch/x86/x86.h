@@ -34,5 +34,17 @@ void apic_tick_handler(void);
 void cpu_take_pending(void);
 extern uint8_t apic_x2;
 extern volatile uint32_t *apic_mmio;
+int apic_init(void);	/* on the BSP: find the APIC's mode; 0 if off */
+
+/* icr.c: INIT and Startup IPIs to one APIC id; 0 if not sent. */
+int icr_init(uint32_t apic);
+int icr_startup(uint32_t apic, uint8_t vector);
+
+/* cpu.asm: what the trampoline copies from the BSP. */
+uint64_t cpu_cr0(void);
+uint64_t cpu_cr3(void);
+uint64_t cpu_cr4(void);
+void cpu_sgdt(void *gdtr);
+uint16_t cpu_ds(void);
 
 #endif

@@ -157,6 +157,9 @@ bringup(struct machine *m, const struct options *o)
 	uint64_t t0;
 
 	m->ap_timeout = clock_cycles(o->ap_timeout_ms);
+	m->start_native = o->start == START_NATIVE;
+	m->init_us = o->init_delay_us;
+	m->sipi_us = o->sipi_delay_us;
 	if (m->mp == NULL)
 		return;
 	hold_last(m, o->hold);
@@ -184,6 +187,19 @@ bringup(struct machine *m, const struct options *o)
 	}
 }
 
+/*
+ * A processor started natively goes back parked (INIT), and enabled in
+ * MP Services if they know it, so the firmware's next wake-up (INIT-SIPI-
+ * SIPI in its HLT loop mode) reaches it as before.
+ */
+static void
+give_native_back(struct machine *m, struct cpu *c)
+{
+	native_park(c);
+	if (c->mp < m->ncpu)
+		mp_enable(m, c, 1);
+}
+
 /* Wait until the firmware has c back (its ap_entry returned). */
 int
 cpu_reclaim(struct cpu *c, uint64_t deadline)
@@ -207,23 +223,27 @@ bringup_stop(struct machine *m)
 	uint32_t n, stopped = 0, stuck = 0;
 	struct cpu *c;
 
-	for (n = 0; n < m->ncpu; n++)
+	for (n = 0; n < m->nslot; n++)
 		__atomic_store_n(&m->cpu[n].stop, 1, __ATOMIC_RELEASE);
-	for (n = 0; n < m->ncpu; n++) {
+	for (n = 0; n < m->nslot; n++) {
 		c = &m->cpu[n];
-		if (!c->running)
+		if (c->native ? c->state != CPU_ONLINE : !c->running)
 			continue;
-		if (cpu_reclaim(c, deadline)) {
+		if (c->native ? native_stop(c, deadline)
+			      : cpu_reclaim(c, deadline)) {
 			stopped++;
 		} else {
 			stuck++;
 			con_error("mp %u did not stop within %u ms", n,
 				  STOP_TIMEOUT_MS);
 		}
+		if (c->native)
+			give_native_back(m, c);
 	}
 	for (n = 0; n < m->ncpu; n++)
 		if (m->cpu[n].state == CPU_HELD)
 			mp_enable(m, &m->cpu[n], 1);
+	native_release();
 	con_printf("%u AP loops stopped%s\n", stopped,
 		   stuck ? ", some did not" : "");
 }
@@ -237,18 +257,25 @@ int
 bringup_pause(struct machine *m)
 {
 	uint64_t deadline = cpu_rdtsc() + clock_cycles(STOP_TIMEOUT_MS);
+	struct cpu *c;
 	uint32_t n;
 
-	for (n = 0; n < m->ncpu; n++)
+	for (n = 0; n < m->nslot; n++)
 		if (m->cpu[n].state == CPU_ONLINE)
 			__atomic_store_n(&m->cpu[n].stop, 1, __ATOMIC_RELEASE);
-	for (n = 0; n < m->ncpu; n++)
-		if (m->cpu[n].state == CPU_ONLINE &&
-		    !cpu_reclaim(&m->cpu[n], deadline)) {
+	for (n = 0; n < m->nslot; n++) {
+		c = &m->cpu[n];
+		if (c->state != CPU_ONLINE)
+			continue;
+		if (!(c->native ? native_stop(c, deadline)
+				: cpu_reclaim(c, deadline))) {
 			con_error("mp %u did not stop: the check needs idle "
 				  "APs", n);
 			return 0;
 		}
+		if (c->native)
+			give_native_back(m, c);
+	}
 	return 1;
 }
 
@@ -258,15 +285,23 @@ bringup_resume(struct machine *m)
 	struct cpu *c;
 	uint32_t n;
 
-	for (n = 0; n < m->ncpu; n++) {
+	for (n = 0; n < m->nslot; n++) {
 		c = &m->cpu[n];
 		if (c->state != CPU_ONLINE || c->running)
 			continue;
 		c->hotadd = 0;
 		c->seen = ipi_seq();
-		c->state = mp_start(m, c) ? CPU_FAILED : CPU_STARTING;
+		if (c->native)
+			mp_enable(m, c, 0);	/* ours again, not the firmware's */
+		if (c->native ? native_launch(m, c) != HOTADD_OK
+			      : mp_start(m, c) != 0)
+			c->state = CPU_FAILED;
+		else
+			c->state = CPU_STARTING;
 		while (c->state == CPU_STARTING && cpu_settle(c))
 			cpu_pause();
+		if (c->native)
+			native_outcome(c);	/* its @stage lines */
 		if (c->state == CPU_ONLINE)
 			cpu_print_online(c);
 	}

@@ -63,6 +63,8 @@ struct cpu {
 	uint8_t plugged;		/* not at boot: plugged in (plug.c) */
 	uint32_t hp_sel;		/* its slot in QEMU's hot-plug block,
 					   or NO_INDEX */
+	uint8_t native;			/* its last start was native.c's */
+	void *stack;			/* its stack when started natively */
 };
 
 _Static_assert(offsetof(struct cpu, apic) == CPU_APIC, "offsets.h");
@@ -78,6 +80,8 @@ struct machine {
 	uint32_t bsp;			/* MP number of the BSP */
 	uint64_t ap_timeout;		/* in TSC cycles */
 	uint64_t bringup_cycles;	/* boot: first start to last online */
+	uint8_t start_native;		/* --start native */
+	uint32_t init_us, sipi_us;	/* --init-delay-us, --sipi-delay-us */
 };
 
 extern struct machine machine;
@@ -114,10 +118,20 @@ int cpu_hotadd(struct machine *m, struct cpu *c, uint32_t index);
 uint64_t cpu_bare_start(struct machine *m, struct cpu *c);
 struct cpu *cpu_by_apic(struct machine *m, uint32_t apic);
 
+/* native.c: the simulator's own start, INIT-SIPI-SIPI to the trampoline. */
+int native_launch(struct machine *m, struct cpu *c);	/* HOTADD_* */
+int native_outcome(struct cpu *c);	/* after the wait: HOTADD_* */
+int native_stop(struct cpu *c, uint64_t deadline);
+void native_park(struct cpu *c);
+void native_release(void);
+
+/* uefi.c: one page below 1 MiB (0 if none), and giving it back. */
+uint64_t uefi_low_page(void);
+void uefi_free_page(uint64_t a);
+
 /* plug.c: processors plugged into the running machine (QEMU). */
 void plug_discover(struct machine *m, const struct options *o);
 void plug_poll(void);		/* on the BSP, often: rate-limited */
-int plug_start(struct cpu *c, uint32_t index);	/* HOTADD_* */
 void plug_report(struct cpu *c, int added);
 
 /* table.c */

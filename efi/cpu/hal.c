@@ -27,7 +27,7 @@ start(ULONG slot, ULONG index)
 	int r;
 
 	hal_start_tsc[0] = cpu_rdtsc();
-	r = c->plugged ? plug_start(c, index) : cpu_hotadd(&machine, c, index);
+	r = cpu_hotadd(&machine, c, index);
 	hal_start_tsc[1] = cpu_rdtsc();
 	switch (r) {
 	case HOTADD_OK:

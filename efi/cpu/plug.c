@@ -250,23 +250,6 @@ plug_poll(void)
 	polling = 0;
 }
 
-/*
- * The start of a plugged processor as NT index `index`. MP Services never
- * learned of it: it waits for an INIT-SIPI-SIPI to its APIC id, which
- * only the simulator's own start path sends. Without that path the add
- * fails here, before the processor is touched.
- */
-int
-plug_start(struct cpu *c, uint32_t index)
-{
-	(void)index;
-	c->fault_next = FAULT_NONE;	/* a `fault` is for one attempt */
-	con_error("slot %u (APIC id %u): native start not available, and MP "
-		  "Services does not know a plugged processor", c->mp,
-		  c->mp_apic);
-	return HOTADD_ERROR;
-}
-
 /* After an add of a plugged processor: its outcome, to the platform. */
 void
 plug_report(struct cpu *c, int added)

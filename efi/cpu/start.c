@@ -42,6 +42,10 @@ give_back(struct machine *m, struct cpu *c)
 	__atomic_store_n(&c->stop, 1, __ATOMIC_RELEASE);
 	c->index = NO_INDEX;
 	c->state = CPU_HELD;
+	if (c->native) {
+		native_park(c);	/* it never left the firmware's "disabled" */
+		return;
+	}
 	if (!cpu_reclaim(c, cpu_rdtsc() + clock_cycles(RECLAIM_MS))) {
 		con_printf("mp %u has not returned to the firmware yet; it "
 			   "stays enabled until it does\n", c->mp);
@@ -57,6 +61,9 @@ launch(struct machine *m, struct cpu *c)
 {
 	uint64_t s;
 
+	if (m->start_native || c->plugged)
+		return native_launch(m, c);
+	c->native = 0;
 	if (!cpu_reclaim(c, cpu_rdtsc() + clock_cycles(RECLAIM_MS))) {
 		con_error("mp %u is still busy from its last start; try again "
 			  "later", c->mp);
@@ -105,6 +112,8 @@ cpu_hotadd(struct machine *m, struct cpu *c, uint32_t index)
 		bad = c->state != CPU_ONLINE && c->report == AP_BAD_APIC;
 		r = c->state == CPU_ONLINE ? HOTADD_OK :
 		    bad ? HOTADD_ERROR : HOTADD_TIMEOUT;
+		if (c->native)
+			r = native_outcome(c);
 	}
 	c->fault = FAULT_NONE;
 	if (r != HOTADD_OK) {

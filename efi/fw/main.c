@@ -175,6 +175,8 @@ efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	parse_options();
 	if (!opts.spin)
 		apic_tick_init(clock_cycles(1));
+	else
+		apic_init();	/* the native start still needs the APIC */
 	mp_discover(&machine, opts.no_mp);
 	plug_discover(&machine, &opts);
 	if (opts.check)

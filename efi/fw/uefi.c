@@ -1,5 +1,6 @@
 /* uefi.c: firmware tables and boot services wrappers (see uefi.h). */
 #include "uefi.h"
+#include "cpu.h"
 #include "hal.h"
 #include "tok.h"
 #include "x86.h"
@@ -49,6 +50,29 @@ uefi_free(void *p)
 {
 	if (p)
 		uefi_call_wrapper(BS->FreePool, 1, p);
+}
+
+/*
+ * One 4 KiB page below 1 MiB, for the trampoline a SIPI can reach (its
+ * vector names a page under 1 MiB). EfiLoaderCode: the processors run
+ * from it. Returns its address, or 0 when the memory map has none left.
+ */
+uint64_t
+uefi_low_page(void)
+{
+	EFI_PHYSICAL_ADDRESS a = 0xfffff;	/* the page must end below */
+
+	if (EFI_ERROR(uefi_call_wrapper(BS->AllocatePages, 4,
+					AllocateMaxAddress, EfiLoaderCode, 1,
+					&a)))
+		return 0;
+	return a;
+}
+
+void
+uefi_free_page(uint64_t a)
+{
+	uefi_call_wrapper(BS->FreePages, 2, a, 1);
 }
 
 /* The parsers' memory (tok.h): plain pool, BSP only. */

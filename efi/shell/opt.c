@@ -40,6 +40,13 @@ static const struct opt opts[] = {
 	  "run these commands after bring-up" },
 	{ "--script", STR, F(script), 0, "PATH",
 	  "run the commands in this file of the boot volume" },
+	{ "--start", CHOICE, F(start), 0, "mp|native",
+	  "add starts a processor through MP Services or with its own "
+	  "INIT-SIPI-SIPI (default mp)" },
+	{ "--init-delay-us", NUM, F(init_delay_us), 1000000, "US",
+	  "native start: wait after INIT (default 10000, the SDM's)" },
+	{ "--sipi-delay-us", NUM, F(sipi_delay_us), 1000000, "US",
+	  "native start: wait after each SIPI (default 200, the SDM's)" },
 	{ "--plugged", CHOICE, F(plugged), 0, "auto|hold",
 	  "a plugged processor is added at once (auto) or held" },
 	{ "--trace", FLAG, F(trace), 0, 0,
@@ -68,6 +75,8 @@ opt_defaults(struct options *o)
 {
 	__builtin_memset(o, 0, sizeof *o);
 	o->ap_timeout_ms = 2000;
+	o->init_delay_us = 10000;	/* SDM vol. 3A, MP init example */
+	o->sipi_delay_us = 200;
 }
 
 void

@@ -28,10 +28,14 @@ struct options {
 	uint8_t bench;			/* time bring-up against StartupAllAPs */
 	uint8_t spin;			/* idle APs spin, no timer tick */
 	uint8_t plugged;		/* PLUGGED_AUTO or PLUGGED_HOLD */
+	uint8_t start;			/* START_MP or START_NATIVE */
+	uint32_t init_delay_us;		/* native: wait after INIT */
+	uint32_t sipi_delay_us;		/* native: wait after each SIPI */
 	uint8_t help;
 };
 
 enum { PLUGGED_AUTO, PLUGGED_HOLD };	/* --plugged, in its order */
+enum { START_MP, START_NATIVE };	/* --start */
 #define OPT_MSG_MAX 200		/* one error message, at most */
 
 void opt_defaults(struct options *o);

@@ -128,8 +128,10 @@ added(ULONG slot, ULONG index, NTSTATUS status, ULONG active)
 	con_printf("add mp %u as nt %u: %s (status 0x%08x), %u active\n",
 		   slot, index, NT_SUCCESS(status) ? "added" : "FAILED",
 		   (unsigned)status, active);
-	con_trace("add mp=%u nt=%u status=0x%08x active=%u", slot, index,
-		  (unsigned)status, active);
+	con_trace("add mp=%u nt=%u status=0x%08x active=%u method=%s", slot,
+		  index, (unsigned)status, active,
+		  machine.start_native || machine.cpu[slot].plugged ? "native"
+								     : "mp");
 }
 
 /* KeBugCheckEx: never returns (stop.c). */

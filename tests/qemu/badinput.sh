@@ -129,5 +129,5 @@ load$gap20k log"
 	# and so do the commands: config, then the script, then --run
 	expect_order '^first -last$' '^@register drv=log ' '^script -end$' \
 		'^after$' '^nul.byte$' '^last line$' "^x{500}" \
-		'^@add mp=2 nt=2 status=0x00000000 active=3$'
+		'^@add mp=2 nt=2 status=0x00000000 active=3 method=mp$'
 }

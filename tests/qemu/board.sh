@@ -22,7 +22,7 @@ case_usb_stick_log() {
 	mread /EFI/hotadd/hotadd.log > $saved.t
 	sed -E '/^@/s/ t=[0-9]+$//' $saved.t > $saved
 	grep -q '^@ready active=2 held=2 max=4$' $saved &&
-		grep -q '^@add mp=2 nt=2 status=0x00000000 active=3$' $saved &&
+		grep -q '^@add mp=2 nt=2 status=0x00000000 active=3 method=mp$' $saved &&
 		grep -q '^@exit status=0x00000000$' $saved ||
 		fail "the log read back from the stick lacks the session's lines"
 }
@@ -47,7 +47,7 @@ ipi"
 	expect_count 36 '^@check id=[a-zA-Z-]+ result=pass '
 	expect_none 'result=fail'
 	# the loops came back: every processor answers the broadcast
-	expect_order '^@checked' '^@add mp=3 nt=3 status=0x00000000 active=4$' \
+	expect_order '^@checked' '^@add mp=3 nt=3 status=0x00000000 active=4 method=mp$' \
 		'^@checked' '^@ipi count=4 ran=0,1,2,3$'
 }
 

@@ -25,7 +25,7 @@ add next"
 		'^@pass state=complete nt=2 kind=add drv=-$' \
 		'^  > Complete pass: processor 2 has joined' \
 		"^@notify drv=log state=complete nt=2 group=0 number=2 status=$OK op=$OK$" \
-		"^@add mp=2 nt=2 status=$OK active=3$"
+		"^@add mp=2 nt=2 status=$OK active=3 method=mp$"
 	expect_count 6 '^@notify '
 	expect_count 4 '^@pass '
 	expect_none '^@error|INVARIANT|^@verifier'
@@ -48,7 +48,7 @@ cpus"
 		"^@notify drv=a state=failure nt=2 $N status=$V op=$OK" \
 		"^@notify drv=b state=failure nt=2 $N status=$V op=$OK" \
 		"^@notify drv=c state=failure nt=2 $N status=$V op=$OK" \
-		"^@add mp=2 nt=2 status=$V active=2$"
+		"^@add mp=2 nt=2 status=$V active=2 method=mp$"
 	expect_none 'state=complete nt=2'
 	expect '^@cpu mp=2 .*state=held'
 	expect_none 'INVARIANT|^@verifier'
@@ -64,10 +64,10 @@ add next"
 	expect_order "^@notify drv=log state=start nt=2 $N status=$OK op=$OK" \
 		'^@error mp 2 did not come online within 500 ms' \
 		"^@notify drv=log state=failure nt=2 $N status=$T op=$OK" \
-		"^@add mp=2 nt=2 status=$T active=2$" \
+		"^@add mp=2 nt=2 status=$T active=2 method=mp$" \
 		"^@notify drv=log state=start nt=2 $N status=$OK op=$OK" \
 		"^@notify drv=log state=complete nt=2 " \
-		"^@add mp=2 nt=2 status=$OK active=3$"
+		"^@add mp=2 nt=2 status=$OK active=3 method=mp$"
 	expect_none 'INVARIANT|^@verifier'
 }
 
@@ -80,8 +80,8 @@ add 3"
 	E=0xc0000001
 	expect_order '^@error StartupThisAP\(3\) failed .*\[injected\]' \
 		"^@notify drv=log state=failure nt=3 $N status=$E op=$OK" \
-		"^@add mp=3 nt=3 status=$E active=3$" \
-		"^@add mp=3 nt=3 status=$OK active=4$"
+		"^@add mp=3 nt=3 status=$E active=3 method=mp$" \
+		"^@add mp=3 nt=3 status=$OK active=4 method=mp$"
 }
 
 case_add_all() {
@@ -90,9 +90,9 @@ load log
 add all
 ipi
 cpus"
-	expect_order "^@add mp=1 nt=1 status=$OK active=2$" \
-		"^@add mp=2 nt=2 status=$OK active=3$" \
-		"^@add mp=3 nt=3 status=$OK active=4$" \
+	expect_order "^@add mp=1 nt=1 status=$OK active=2 method=mp$" \
+		"^@add mp=2 nt=2 status=$OK active=3 method=mp$" \
+		"^@add mp=3 nt=3 status=$OK active=4 method=mp$" \
 		'^@ipi count=4 ran=0,1,2,3$'
 	expect_order '^@progress what=add done=1 of=3$' \
 		'^@progress what=add done=2 of=3$' '^@progress what=add done=3 of=3$'
@@ -124,7 +124,7 @@ add next"
 		"^@notify drv=v state=start nt=1 $N status=$OK op=$E" \
 		"^@notify drv=v state=failure nt=0 $N status=$E op=$E" \
 		'^@register drv=v flags=1 handle=0$' \
-		"^@add mp=3 nt=3 status=$OK active=4$"
+		"^@add mp=3 nt=3 status=$OK active=4 method=mp$"
 	expect_none 'drv=v state=failure nt=1'
 	expect_count 3 '^@notify drv=v '
 }
@@ -148,7 +148,7 @@ add next"
 	expect "^@notify drv=log state=start nt=1 group=0 number=1 "
 	expect "^@notify drv=log state=complete nt=2 group=1 number=0 status=$OK"
 	expect "^@notify drv=log state=complete nt=3 group=1 number=1 status=$OK"
-	expect "^@add mp=3 nt=3 status=$OK active=4$"
+	expect "^@add mp=3 nt=3 status=$OK active=4 method=mp$"
 	expect_none 'INVARIANT|^@verifier'
 }
 
@@ -203,7 +203,7 @@ unload apprint"
 	expect '^available:.* userdrv apprint raise$'
 	expect '^@register drv=userdrv flags=1 handle=0x[0-9a-f]+$'
 	expect "^@dbg drv=userdrv processor 3 is ready$"
-	expect "^@add mp=3 nt=3 status=$OK active=4$"
+	expect "^@add mp=3 nt=3 status=$OK active=4 method=mp$"
 	# DbgPrint on every processor, APs included, reaches the console
 	expect_count 4 '^\[apprint\] workload ran on processor [0-3]$'
 	expect_none '^@verifier'
@@ -222,7 +222,7 @@ case_script_file() {
 --run 'echo after the script'"
 	rm -f $script
 	expect '^@error bad option: unknown option .--script-not-there.$'
-	expect_order "^@add mp=3 nt=3 status=$OK active=4$" '^from the script$' \
+	expect_order "^@add mp=3 nt=3 status=$OK active=4 method=mp$" '^from the script$' \
 		"^@error unknown command 'missing-command'" '^after the script$'
 	expect "^x{500}"
 	expect_count 2 '^@error '
@@ -240,8 +240,8 @@ case_cap_license_quota() {
 load log
 add next
 add next"
-	expect "^@add mp=2 nt=2 status=$OK active=3$"
-	expect "^@add mp=3 nt=3 status=0xc0000259 active=3$"
+	expect "^@add mp=2 nt=2 status=$OK active=3 method=mp$"
+	expect "^@add mp=3 nt=3 status=0xc0000259 active=3 method=mp$"
 	expect_none 'nt=3 kind=add|drv=log state=[a-z]* nt=3'
 	expect '^@cpu mp=3 .*state=held'
 }
@@ -260,9 +260,9 @@ cpus"
 	expect '^@cpu mp=5 .*package=1 .*state=held .*group=1 number=2 source=boot$'
 	expect "^@notify drv=log state=complete nt=3 group=1 number=0 status=$OK"
 	expect_order "^@notify drv=log state=start nt=4 group=1 number=2 status=$OK op=$OK$" \
-		"^@add mp=5 nt=4 status=$OK active=5$" \
+		"^@add mp=5 nt=4 status=$OK active=5 method=mp$" \
 		"^@notify drv=log state=complete nt=5 group=1 number=1 status=$OK op=$OK$" \
-		"^@add mp=4 nt=5 status=$OK active=6$" \
+		"^@add mp=4 nt=5 status=$OK active=6 method=mp$" \
 		'^@count active=6 max=6 groups=2$'
 	expect_none 'INVARIANT|^@verifier|^@error'
 }
@@ -305,9 +305,9 @@ ipi"
 	expect_order '^@error mp 2 reads APIC id 4294967295 but MP Services reported 2$' \
 		'^mp 2 is marked failed$' \
 		"^@notify drv=log state=failure nt=2 $N status=$E op=$OK" \
-		"^@add mp=2 nt=2 status=$E active=2$" \
+		"^@add mp=2 nt=2 status=$E active=2 method=mp$" \
 		'^@error add: mp 2 is failed, not held$' \
-		"^@add mp=3 nt=2 status=$OK active=3$" \
+		"^@add mp=3 nt=2 status=$OK active=3 method=mp$" \
 		'^@ipi count=3 ran=0,1,2$'
 	expect '^@cpu mp=2 .* state=failed '
 	expect_count 2 '^@error '

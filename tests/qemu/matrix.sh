@@ -2,7 +2,8 @@
 # Adding every held processor ends with all of them active and the
 # maximum count what it was at boot.
 
-# add_all NAME SMP "OPTIONS" ACTIVE HELD: boot, add all, check the counts
+# add_all NAME SMP "OPTIONS" ACTIVE HELD [METHOD]: boot, add all, check
+# the counts and that every add used METHOD (mp unless given)
 add_all() {
 	total=$(($4 + $5))
 	boot "$1" "$2" "--trace --batch $3
@@ -12,9 +13,9 @@ add all
 cpus"
 	expect "^@ready active=$4 held=$5 max=$total$"
 	expect_order "^@count active=$4 max=$total " \
-		"^@add mp=[0-9]+ nt=$(($total - 1)) status=0x00000000 active=$total$" \
+		"^@add mp=[0-9]+ nt=$(($total - 1)) status=0x00000000 active=$total method=${6:-mp}$" \
 		"^@count active=$total max=$total "
-	expect_count "$5" '^@add .* status=0x00000000 '
+	expect_count "$5" "^@add .* status=0x00000000 active=[0-9]+ method=${6:-mp}$"
 	expect_none 'INVARIANT|^@verifier|^@error'
 }
 

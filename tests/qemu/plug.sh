@@ -46,11 +46,11 @@ load log as b" --maxcpus 4 || return
 		'^@error slot 2 \(APIC id 2\): native start not available' \
 		"^@notify drv=a state=failure nt=2 $N status=$E op=$OK$" \
 		"^@notify drv=b state=failure nt=2 $N status=$E op=$OK$" \
-		"^@add mp=2 nt=2 status=$E active=2$" \
+		"^@add mp=2 nt=2 status=$E active=2 method=native$" \
 		'^@ost slot=2 sel=2 source=0x01 status=0x01$' \
 		'^@plug apic=3 slot=3 sel=3$' \
 		"^@notify drv=b state=failure nt=2 " \
-		"^@add mp=3 nt=2 status=$E active=2$" \
+		"^@add mp=3 nt=2 status=$E active=2 method=native$" \
 		'^@ost slot=3 sel=3 source=0x01 status=0x01$' \
 		'^@cpu mp=2 apic=2 package=0 core=2 thread=0 state=held .*source=plugged$' \
 		'^@count active=2 max=4 '
@@ -73,13 +73,13 @@ load veto" --maxcpus 4 || return
 		"^@notify drv=log state=start nt=2 $N status=$OK op=$OK$" \
 		"^@notify drv=veto state=start nt=2 $N status=$OK op=$V$" \
 		"^@notify drv=log state=failure nt=2 $N status=$V op=$OK$" \
-		"^@add mp=2 nt=2 status=$V active=2$" \
+		"^@add mp=2 nt=2 status=$V active=2 method=native$" \
 		'^@ost slot=2 sel=2 source=0x01 status=0x01$' \
 		'^@deregister drv=veto$' \
 		"^@notify drv=log state=start nt=2 $N status=$OK op=$OK$" \
 		'^@error slot 2 \(APIC id 2\): native start not available' \
 		"^@notify drv=log state=failure nt=2 $N status=$E op=$OK$" \
-		"^@add mp=2 nt=2 status=$E active=2$" \
+		"^@add mp=2 nt=2 status=$E active=2 method=native$" \
 		'^@ost slot=2 sel=2 source=0x01 status=0x01$' \
 		'^@cpu mp=2 .*state=held .*source=plugged$'
 	expect_count 1 '^@error .*native start not available'
@@ -106,7 +106,7 @@ load log" --maxcpus 6 || return
 		'^@cpu mp=4 apic=5 package=1 core=1 thread=0 state=held .*source=plugged$' \
 		"^@notify drv=log state=start nt=2 $N status=$OK op=$OK$" \
 		"^@notify drv=log state=failure nt=2 $N status=$E op=$OK$" \
-		"^@add mp=4 nt=2 status=$E active=2$"
+		"^@add mp=4 nt=2 status=$E active=2 method=native$"
 	# nothing was added before the add
 	expect_order '^@plug apic=5 ' '^@cpu mp=4 ' '^@notify drv=log state=start nt=2 '
 	expect_count 1 '^@notify drv=log state=start nt=2 '

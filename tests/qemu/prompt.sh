@@ -39,7 +39,7 @@ case_prompt_line_editing() {
 	expect '^@cmd text=echo then X$'
 	expect '^@cmd text=load docsample$'
 	expect '^@cmd text=unload docsample$'
-	expect '^@add mp=1 nt=1 status=0x00000000 active=2$'
+	expect '^@add mp=1 nt=1 status=0x00000000 active=2 method=mp$'
 	expect_count 1 '^@cmd text=shutdown$'
 }
 

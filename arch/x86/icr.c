@@ -1,0 +1,58 @@
+/*
+ * icr.c: sending INIT and Startup IPIs through the local APIC's interrupt
+ * command register, in the mode the BSP's APIC is in (apic.c finds it).
+ * Intel SDM vol. 3A, APIC chapter: "Interrupt Command Register (ICR)"
+ * for the fields, "x2APIC Interrupt Command Register" for MSR 830h, which
+ * takes the whole command in one write with a 32-bit destination.
+ */
+#include <stddef.h>
+#include "x86.h"
+
+#define ICR_LOW		0x300
+#define ICR_HIGH	0x310
+#define MSR_X2_ICR	0x830
+#define DELIVERY_INIT	(5u << 8)
+#define DELIVERY_START	(6u << 8)
+#define LEVEL_ASSERT	(1u << 14)
+#define SEND_PENDING	(1u << 12)	/* xAPIC only; reserved in x2APIC */
+#define PENDING_TURNS	1000000		/* far beyond any real delivery */
+
+/*
+ * Send the command low word to the processor with this APIC id. 0 when
+ * it cannot be sent: no APIC found, an id xAPIC cannot address, or a
+ * send that never leaves the pending state.
+ */
+static int
+send(uint32_t apic, uint32_t low)
+{
+	uint32_t turns;
+
+	if (apic_x2) {
+		cpu_wrmsr(MSR_X2_ICR, (uint64_t)apic << 32 | low);
+		return 1;
+	}
+	if (apic_mmio == NULL || apic > 0xff)
+		return 0;
+	apic_mmio[ICR_HIGH / 4] = apic << 24;	/* destination, physical */
+	apic_mmio[ICR_LOW / 4] = low;		/* this write sends it */
+	for (turns = 0; apic_mmio[ICR_LOW / 4] & SEND_PENDING; turns++) {
+		if (turns == PENDING_TURNS)
+			return 0;
+		cpu_pause();
+	}
+	return 1;
+}
+
+/* INIT, level assert: the processor resets to wait-for-SIPI. */
+int
+icr_init(uint32_t apic)
+{
+	return send(apic, DELIVERY_INIT | LEVEL_ASSERT);
+}
+
+/* Startup IPI: start in real mode at vector * 4 KiB. */
+int
+icr_startup(uint32_t apic, uint8_t vector)
+{
+	return send(apic, DELIVERY_START | LEVEL_ASSERT | vector);
+}

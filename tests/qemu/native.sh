@@ -1,0 +1,141 @@
+# native.sh: processors started by the simulator's own INIT-SIPI-SIPI and
+# trampoline (--start native), sourced by tests/run. See lib.sh.
+
+N='group=[0-9]+ number=[0-9]+'
+OK=0x00000000
+
+# The SDM's sequence to one APIC id, every stage in order, then the add.
+case_native_add() {
+	boot native_add 4 "--trace --explain --batch --hold 2 --start native
+load log
+add next
+ipi
+cpus"
+	expect_order "^@notify drv=log state=start nt=2 $N status=$OK op=$OK$" \
+		'^  > INIT to APIC id 2: .* wait 10000 us' \
+		'^@icr apic=2 kind=init vector=0x00$' \
+		'^@icr apic=2 kind=sipi vector=0x[0-9a-f]{2}$' \
+		'^@icr apic=2 kind=sipi vector=0x[0-9a-f]{2}$' \
+		'^@stage apic=2 stage=real$' '^@stage apic=2 stage=protected$' \
+		'^@stage apic=2 stage=long$' '^@stage apic=2 stage=c$' \
+		'^mp 2 online in ' \
+		"^@notify drv=log state=complete nt=2 $N status=$OK op=$OK$" \
+		"^@add mp=2 nt=2 status=$OK active=3 method=native$" \
+		'^@ipi count=3 ran=0,1,2$' \
+		'^@cpu mp=2 apic=2 .*state=online ' \
+		'^@icr apic=2 kind=init vector=0x00$' '^2 AP loops stopped$'
+	# the vector names the trampoline's page, below 1 MiB
+	v=$(sed -n 's/^@icr apic=2 kind=sipi vector=0x\(..\)$/\1/p' "$LOG" | sort -u)
+	[ "$(echo "$v" | wc -l)" = 1 ] || fail "SIPI vectors differ: $v"
+	# the waits are the SDM's: INIT, >= 10 ms, SIPI, >= 200 us, SIPI
+	gaps=$(grep -E '^@icr apic=2 ' "$LOG.t" | head -n 3 |
+		sed 's/.* t=//' | awk 'NR > 1 { printf "%d ", $1 - p } { p = $1 }')
+	echo "$gaps" | awk '{ exit !($1 >= 10000 && $2 >= 200) }' ||
+		fail "INIT-SIPI-SIPI gaps (us) are $gaps, not >= 10000 and >= 200"
+	expect_count 4 '^@stage apic=2 '
+	expect_none 'INVARIANT|^@verifier|^@error'
+}
+
+# Zero waits, as Linux uses on modern processors: still every stage.
+case_native_no_delays() {
+	boot native_nodelay 2 "--trace --batch --hold 1 --start native --init-delay-us 0 --sipi-delay-us 0
+add next"
+	expect_order '^@icr apic=1 kind=init ' '^@icr apic=1 kind=sipi ' \
+		'^@stage apic=1 stage=c$' \
+		"^@add mp=1 nt=1 status=$OK active=2 method=native$"
+	expect_none '^@error'
+}
+
+# A veto comes before any IPI; the retry starts the processor.
+case_native_veto_retry() {
+	boot native_veto 4 "--trace --batch --hold 2 --start native
+load log
+load veto
+add next
+unload veto
+add next"
+	V=0xc000009a
+	expect_order "^@add mp=2 nt=2 status=$V active=2 method=native$" \
+		'^@deregister drv=veto$' '^@icr apic=2 kind=init ' \
+		'^@stage apic=2 stage=c$' \
+		"^@add mp=2 nt=2 status=$OK active=3 method=native$"
+	expect_count 2 '^@icr apic=2 kind=sipi '
+	expect_none 'INVARIANT|^@verifier'
+}
+
+# fault timeout: INIT and no SIPI; the processor answers nothing, the add
+# times out (STATUS_IO_TIMEOUT), and the retry works.
+case_native_timeout() {
+	boot native_timeout 4 "--trace --batch --hold 2 --start native --ap-timeout-ms 300
+load log
+fault timeout next
+add next
+add next"
+	T=0xc00000b5
+	expect_order '^@icr apic=2 kind=init ' \
+		'^@error mp 2 did not come online within 300 ms$' \
+		'^mp 2: the last trampoline stage it reached: none$' \
+		"^@notify drv=log state=failure nt=2 $N status=$T op=$OK$" \
+		"^@add mp=2 nt=2 status=$T active=2 method=native$" \
+		'^@icr apic=2 kind=init ' '^@icr apic=2 kind=sipi ' \
+		"^@add mp=2 nt=2 status=$OK active=3 method=native$"
+	# one SIPI pair, for the retry only
+	expect_count 2 '^@icr apic=2 kind=sipi '
+}
+
+# fault error: the processor dies in real mode; the add names the stage
+# and fails with STATUS_UNSUCCESSFUL; the retry works.
+case_native_error() {
+	boot native_error 4 "--trace --batch --hold 1 --start native --ap-timeout-ms 300
+load log
+fault error 3
+add 3
+add 3"
+	E=0xc0000001
+	expect_order '^@stage apic=3 stage=real$' \
+		'^mp 3: the last trampoline stage it reached: real \[injected\]$' \
+		"^@notify drv=log state=failure nt=3 $N status=$E op=$OK$" \
+		"^@add mp=3 nt=3 status=$E active=3 method=native$" \
+		'^@stage apic=3 stage=c$' \
+		"^@add mp=3 nt=3 status=$OK active=4 method=native$"
+	expect_count 2 '^@stage apic=3 stage=real$'
+	expect_count 1 '^@stage apic=3 stage=protected$'
+}
+
+# Given back: the firmware's self-check, with the natively started
+# processors parked and enabled in MP Services for it, passes every case
+# on every processor; then they are started natively again.
+case_native_give_back() {
+	boot native_check 4 "--trace --batch --hold 3 --start native
+add all
+check
+ipi"
+	expect_count 3 "^@add mp=[1-3] nt=[1-3] status=$OK active=[2-4] method=native$"
+	expect '^@checked pass=18 fail=0$'
+	expect_none 'result=fail'
+	# the check ran WhoAmI on all three given-back processors
+	expect '^@check id=whoami-ap result=pass '
+	expect_order '^@checked' '^@ipi count=4 ran=0,1,2,3$'
+	# each: INIT to start (add), INIT to park (check), INIT to start
+	# again, INIT to park at exit; the trampoline reached C twice
+	expect_count 12 '^@icr apic=[1-3] kind=init '
+	expect_count 6 '^@stage apic=[1-3] stage=c$'
+}
+
+# Every size of the matrix, natively.
+case_native_smp1() {
+	boot native_smp1 1 "--trace --batch --start native
+add next
+cpus"
+	expect '^@error add: no processor is held$'
+	expect '^@count active=1 max=1 '
+	expect_none '^@icr '
+}
+case_native_smp4() { add_all native4 4 "--hold 3 --start native" 1 3 native; }
+case_native_smp16() {
+	add_all native16 16 "--hold 8 --group-size 4 --start native" 8 8 native
+	expect '^@count active=16 max=16 groups=4$'
+}
+case_native_smp64() {
+	add_all native64 64 "--hold 32 --quiet --start native --init-delay-us 0 --sipi-delay-us 0" 32 32 native
+}
