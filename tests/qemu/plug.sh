@@ -2,12 +2,11 @@
 # (tools/plug), as QEMU's ACPI CPU hot-plug announces them (sourced by
 # tests/run). See lib.sh for `live`.
 #
-# A plugged processor cannot be started yet (no native start): its add
-# must fail honestly, every driver hearing Failure and QEMU being told.
+# MP Services never learn of a plugged processor: it is started natively
+# (native.c), and QEMU hears the outcome through _OST.
 
 N='group=[0-9]+ number=[0-9]+'
 OK=0x00000000
-E=0xc0000001
 
 # plug_now ARGS...: tools/plug through this session's socket; its output
 # must match $PLUGGED (a regex).
@@ -25,37 +24,47 @@ ospm() {
 		fail "OSPM status of slot $1 is '$got', not /$2/"
 }
 
-case_plug_fails_every_driver() {
-	live plug_fail 2 "--trace --hold 0
+case_plug_two_every_driver() {
+	live plug_two 2 "--trace --hold 0
 load log as a
 load log as b" --maxcpus 4 || return
 	PLUGGED='^plugged socket 0 core 2 thread 0 '
-	wait_for '^hotadd> ' 60 && plug_now &&
-		wait_for '^@ost slot=2 ' &&
-		ospm 2 'source 0x01 \(device check\) status 0x01 \(non-specific failure\) device plug-0-2-0$' &&
+	wait_for '^hotadd> ' 60 && plug_now && wait_for '^@ost slot=2 ' &&
+		ospm 2 'source 0x01 \(device check\) status 0x00 \(success\) device plug-0-2-0$' &&
 		ospm 3 'source 0x00 .* status 0x00 ' &&
 		PLUGGED='^plugged socket 0 core 3 thread 0 ' && plug_now &&
-		wait_for '^@ost slot=3 ' && say cpus && wait_for '^@count '
+		wait_for '^@ost slot=3 ' &&
+		ospm 3 'source 0x01 \(device check\) status 0x00 \(success\) ' &&
+		say 'ipi; cpus' && wait_for '^@count '
 	live_end
 	expect '^@cpuhp state=on base=0x0cd8 slots=4 present=2$'
 	expect '^@ready active=2 held=0 max=4$'
 	expect '^@cpu mp=3 apic=3 package=0 core=3 thread=0 state=absent .*source=plugged$'
+	# each: announced, Start to every driver, the native start, Complete
+	# to every driver, the add, QEMU told of the success
 	expect_order '^@plug apic=2 slot=2 sel=2$' \
 		"^@notify drv=a state=start nt=2 $N status=$OK op=$OK$" \
 		"^@notify drv=b state=start nt=2 $N status=$OK op=$OK$" \
-		'^@error slot 2 \(APIC id 2\): native start not available' \
-		"^@notify drv=a state=failure nt=2 $N status=$E op=$OK$" \
-		"^@notify drv=b state=failure nt=2 $N status=$E op=$OK$" \
-		"^@add mp=2 nt=2 status=$E active=2 method=native$" \
-		'^@ost slot=2 sel=2 source=0x01 status=0x01$' \
+		'^@icr apic=2 kind=init ' '^@icr apic=2 kind=sipi ' \
+		'^@stage apic=2 stage=c$' \
+		"^@notify drv=a state=complete nt=2 $N status=$OK op=$OK$" \
+		"^@notify drv=b state=complete nt=2 $N status=$OK op=$OK$" \
+		"^@add mp=2 nt=2 status=$OK active=3 method=native$" \
+		'^@ost slot=2 sel=2 source=0x01 status=0x00$' \
 		'^@plug apic=3 slot=3 sel=3$' \
-		"^@notify drv=b state=failure nt=2 " \
-		"^@add mp=3 nt=2 status=$E active=2 method=native$" \
-		'^@ost slot=3 sel=3 source=0x01 status=0x01$' \
-		'^@cpu mp=2 apic=2 package=0 core=2 thread=0 state=held .*source=plugged$' \
-		'^@count active=2 max=4 '
-	expect_none 'state=complete nt=2|INVARIANT|^@verifier'
-	expect_count 2 '^@error '
+		"^@notify drv=a state=start nt=3 $N status=$OK op=$OK$" \
+		"^@notify drv=b state=start nt=3 $N status=$OK op=$OK$" \
+		'^@stage apic=3 stage=c$' \
+		"^@notify drv=a state=complete nt=3 $N status=$OK op=$OK$" \
+		"^@notify drv=b state=complete nt=3 $N status=$OK op=$OK$" \
+		"^@add mp=3 nt=3 status=$OK active=4 method=native$" \
+		'^@ost slot=3 sel=3 source=0x01 status=0x00$' \
+		'^@ipi count=4 ran=0,1,2,3$' \
+		'^@cpu mp=2 apic=2 .*state=online .*source=plugged$' \
+		'^@cpu mp=3 apic=3 .*state=online .*source=plugged$' \
+		'^@count active=4 max=4 ' \
+		'^@icr apic=2 kind=init ' '^3 AP loops stopped$'
+	expect_none 'state=failure|INVARIANT|^@verifier|^@error'
 }
 
 # A veto stops the add before any start; without it, `add` tries again.
@@ -67,7 +76,7 @@ load veto" --maxcpus 4 || return
 	PLUGGED='^plugged socket 0 core 2 '
 	wait_for '^hotadd> ' 60 && plug_now && wait_for '^@ost slot=2 ' &&
 		ospm 2 'status 0x01 ' && say 'unload veto; add 2; cpus' &&
-		wait_for '^@count '
+		wait_for '^@count ' && ospm 2 'source 0x01 .* status 0x00 '
 	live_end
 	expect_order '^@plug apic=2 slot=2 sel=2$' \
 		"^@notify drv=log state=start nt=2 $N status=$OK op=$OK$" \
@@ -77,13 +86,14 @@ load veto" --maxcpus 4 || return
 		'^@ost slot=2 sel=2 source=0x01 status=0x01$' \
 		'^@deregister drv=veto$' \
 		"^@notify drv=log state=start nt=2 $N status=$OK op=$OK$" \
-		'^@error slot 2 \(APIC id 2\): native start not available' \
-		"^@notify drv=log state=failure nt=2 $N status=$E op=$OK$" \
-		"^@add mp=2 nt=2 status=$E active=2 method=native$" \
-		'^@ost slot=2 sel=2 source=0x01 status=0x01$' \
-		'^@cpu mp=2 .*state=held .*source=plugged$'
-	expect_count 1 '^@error .*native start not available'
-	expect_none 'INVARIANT|^@verifier'
+		'^@stage apic=2 stage=c$' \
+		"^@notify drv=log state=complete nt=2 $N status=$OK op=$OK$" \
+		"^@add mp=2 nt=2 status=$OK active=3 method=native$" \
+		'^@ost slot=2 sel=2 source=0x01 status=0x00$' \
+		'^@cpu mp=2 .*state=online .*source=plugged$'
+	# the vetoed add sent no IPI
+	expect_count 2 '^@icr apic=2 kind=sipi '
+	expect_none 'INVARIANT|^@verifier|^@error'
 }
 
 # --plugged hold: the processor joins the table held, QEMU hears nothing
@@ -98,18 +108,41 @@ load log" --maxcpus 6 || return
 		wait_for '^--plugged hold: slot 4 is held' &&
 		ospm 4 'source 0x00 .* status 0x00 ' &&
 		say 'cpus; add next' && wait_for '^@ost slot=4 ' &&
-		ospm 4 'source 0x01 .* status 0x01 '
+		ospm 4 'source 0x01 .* status 0x00 '
 	live_end
 	expect '^@ready active=2 held=0 max=6$'
 	expect '^@cpu mp=3 apic=4 package=1 core=0 thread=0 state=absent .*source=plugged$'
 	expect_order '^@plug apic=5 slot=4 sel=4$' \
 		'^@cpu mp=4 apic=5 package=1 core=1 thread=0 state=held .*source=plugged$' \
 		"^@notify drv=log state=start nt=2 $N status=$OK op=$OK$" \
-		"^@notify drv=log state=failure nt=2 $N status=$E op=$OK$" \
-		"^@add mp=4 nt=2 status=$E active=2 method=native$"
+		'^@icr apic=5 kind=init ' '^@stage apic=5 stage=c$' \
+		"^@notify drv=log state=complete nt=2 $N status=$OK op=$OK$" \
+		"^@add mp=4 nt=2 status=$OK active=3 method=native$"
 	# nothing was added before the add
 	expect_order '^@plug apic=5 ' '^@cpu mp=4 ' '^@notify drv=log state=start nt=2 '
 	expect_count 1 '^@notify drv=log state=start nt=2 '
+}
+
+# 8 present of 16 possible, groups of 8: the plugged processor takes the
+# place kept for it at boot, group 1 number 0.
+case_plug_two_groups() {
+	live plug_groups 8 "--trace --hold 0 --group-size 8
+load log" --maxcpus 16 || return
+	PLUGGED='^plugged socket 0 core 8 thread 0 '
+	wait_for '^hotadd> ' 60 && plug_now && wait_for '^@ost slot=8 ' &&
+		ospm 8 'source 0x01 .* status 0x00 ' && say 'ipi; cpus' &&
+		wait_for '^@count '
+	live_end
+	expect '^@ready active=8 held=0 max=16$'
+	expect_order '^@plug apic=8 slot=8 sel=8$' \
+		"^@notify drv=log state=start nt=8 group=1 number=0 status=$OK op=$OK$" \
+		'^@stage apic=8 stage=c$' \
+		"^@notify drv=log state=complete nt=8 group=1 number=0 status=$OK op=$OK$" \
+		"^@add mp=8 nt=8 status=$OK active=9 method=native$" \
+		'^@ipi count=9 ran=0,1,2,3,4,5,6,7,8$' \
+		'^@cpu mp=8 apic=8 .*state=online .*group=1 number=0 source=plugged$' \
+		'^@count active=9 max=16 groups=2$'
+	expect_none 'INVARIANT|^@verifier|^@error'
 }
 
 # QEMU asks for a processor back: declined through _OST, nothing lost.
