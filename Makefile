@@ -66,6 +66,14 @@ $(PLUG_BIN): tests/plug/test_plug.c $(PLUG_SRCS) $(wildcard tests/plug/*.h) \
 	$(HOST_CC) $(HOST_CFLAGS) -Iefi/cpu -Iefi/fw -Iarch/x86 -Itests/plug \
 		$(ASAN_FLAGS) -o $@ $(filter %.c,$^) $(HOST_LIBS)
 
+# Host tests of the trampoline's parameter block (native start).
+NATIVE_BIN := $(B)/host/test_tramp
+$(NATIVE_BIN): tests/native/test_tramp.c efi/cpu/tramp.c efi/cpu/tramp.h \
+		arch/x86/offsets.h | deps-test
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Iefi/cpu -Iarch/x86 $(ASAN_FLAGS) -o $@ \
+		$(filter %.c,$^) $(HOST_LIBS)
+
 # Host tests of the prompt's line editor.
 EDIT_SRCS := efi/shell/edit.c efi/shell/keys.c efi/shell/str.c
 EDIT_BIN  := $(B)/host/test_edit
@@ -182,10 +190,10 @@ bench: $(EFI) bench-host | deps-run
 	tools/bench
 
 # `exec`: the runner (and the QEMU it starts) dies with make.
-test: deps-test $(EFI) unit-build drivers-build $(PARSE_BIN) $(PLUG_BIN) \
+test: deps-test $(EFI) unit-build drivers-build $(PARSE_BIN) $(PLUG_BIN) $(NATIVE_BIN) \
 		$(EDIT_BIN) fuzz-build
 	exec env FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) \
-		tests/run $(PARSE_BIN) $(PLUG_BIN) $(EDIT_BIN) $(UNIT_BINS) \
+		tests/run $(PARSE_BIN) $(PLUG_BIN) $(NATIVE_BIN) $(EDIT_BIN) $(UNIT_BINS) \
 		$(DRIVER_TEST_BINS) $(TSAN_BINS)
 
 clean:
