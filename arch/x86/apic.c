@@ -31,7 +31,7 @@
 uint8_t apic_x2;
 volatile uint32_t *apic_mmio;
 
-static uint8_t idt[256 * 16] __attribute__((aligned(16)));
+static uint8_t *idt;		/* APIC_IDT_BYTES, the caller's */
 static struct idtr tick_idtr;
 static uint64_t tsc_per_tick;	/* one tick: a millisecond */
 static uint32_t count_per_tick;	/* timer counts in it, found once */
@@ -83,22 +83,25 @@ apic_init(void)
 	return 1;
 }
 
-/* On the BSP, once, after apic_init: the IDT copy. */
+/* On the BSP, once: the IDT copy, in idt_buf (APIC_IDT_BYTES). */
 int
-apic_tick_init(uint64_t tsc_per_ms)
+apic_tick_init(uint64_t tsc_per_ms, uint8_t *idt_buf)
 {
 	struct idtr fw;
 	size_t n;
 
-	if (!apic_init())
+	if (!apic_init() || idt_buf == NULL)
 		return 0;
+	idt = idt_buf;
+	__builtin_memset(idt, 0, APIC_IDT_BYTES);	/* gates past the
+							   firmware's: absent */
 	cpu_sidt(&fw);
-	n = (size_t)fw.limit + 1 < sizeof idt ? (size_t)fw.limit + 1
-					      : sizeof idt;
+	n = (size_t)fw.limit + 1 < APIC_IDT_BYTES ? (size_t)fw.limit + 1
+					      : APIC_IDT_BYTES;
 	__builtin_memcpy(idt, (const void *)fw.base, n);
 	set_gate(&idt[TICK_VECTOR * 16], (uint64_t)apic_tick_handler,
 		 cpu_cs());
-	tick_idtr.limit = sizeof idt - 1;
+	tick_idtr.limit = APIC_IDT_BYTES - 1;
 	tick_idtr.base = (uint64_t)idt;
 	tsc_per_tick = tsc_per_ms;
 	ready = 1;

@@ -14,28 +14,29 @@ int con_muted;
 int con_open_line;
 static SIMPLE_TEXT_OUTPUT_INTERFACE *out;
 
-void
-con_init(void)
-{
-	out = ST->ConOut;
-}
-
 /*
  * Text printed on an AP (a driver's DbgPrint in a workload, a verifier
  * report from an IPI worker) cannot go to the firmware from there: it
  * waits in this ring until the BSP prints next or drains it while idle.
  */
 #define RING 32
-static char ring[RING][160];
+static char (*ring)[160];	/* RING lines; NULL: none kept */
 static unsigned ring_head, ring_tail, ring_lost;	/* under ring_lock */
 static int ring_lock;
+
+void
+con_init(void)
+{
+	out = ST->ConOut;
+	ring = uefi_alloc(RING * sizeof *ring);	/* pool, not image bytes */
+}
 
 static void
 ring_put(const char *s)
 {
 	while (__atomic_exchange_n(&ring_lock, 1, __ATOMIC_ACQUIRE))
 		;
-	if (ring_head - ring_tail < RING)
+	if (ring && ring_head - ring_tail < RING)
 		str_copy(ring[ring_head++ % RING], s, sizeof ring[0]);
 	else
 		ring_lost++;

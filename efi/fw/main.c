@@ -21,7 +21,7 @@
 
 struct machine machine;
 static struct options opts;
-static char bad[MAX_BAD][160];
+static char (*bad)[160];	/* MAX_BAD lines, pool */
 static unsigned nbad;
 static char *config;		/* the config file, for its command lines */
 
@@ -29,7 +29,9 @@ static void
 remember(void *arg, const char *msg)
 {
 	(void)arg;
-	if (nbad < MAX_BAD)
+	if (bad == NULL)
+		bad = uefi_alloc(MAX_BAD * sizeof *bad);
+	if (bad && nbad < MAX_BAD)
 		str_copy(bad[nbad], msg, sizeof bad[0]);
 	nbad++;
 }
@@ -72,8 +74,10 @@ parse_options(void)
 	con_tracing = opts.trace;
 	con_explaining = opts.explain;
 	con_quiet = opts.quiet;
-	for (i = 0; i < nbad && i < MAX_BAD; i++)
+	for (i = 0; bad && i < nbad && i < MAX_BAD; i++)
 		con_error("bad option: %s", bad[i]);
+	uefi_free(bad);
+	bad = NULL;
 	if (nbad > MAX_BAD)
 		con_error("bad option: %u more not shown", nbad - MAX_BAD);
 	if (nbad || opts.help)
@@ -174,7 +178,7 @@ efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	con_printf("hotadd %s: processor hot-add simulator\n", VERSION);
 	parse_options();
 	if (!opts.spin)
-		apic_tick_init(clock_cycles(1));
+		apic_tick_init(clock_cycles(1), uefi_alloc(APIC_IDT_BYTES));
 	else
 		apic_init();	/* the native start still needs the APIC */
 	mp_discover(&machine, opts.no_mp);
