@@ -7,7 +7,9 @@
  *  - `bench`: a hot-add with four drivers loaded, split into Start pass,
  *    backend start and Complete pass, against a bare start of the same
  *    processor (EnableDisableAP, StartupThisAP of the same AP entry, the
- *    same wait) with no notification.
+ *    same wait) with no notification; and every other held processor
+ *    hot-added natively (native.c) instead, against the firmware's
+ *    hot-adds of its neighbours, with the same four drivers.
  */
 #include <ke.h>
 #include "cmd.h"
@@ -83,17 +85,23 @@ median(uint64_t *v, int n)
  * find c equally warm.
  */
 static int
-measure(struct cpu *c, uint64_t *bare, uint64_t *pass)
+measure(struct cpu *c, int native, uint64_t *bare, uint64_t *pass)
 {
+	uint8_t method = machine.start_native;
 	uint64_t t0, t1;
+	NTSTATUS s;
 
+	machine.start_native = 0;	/* the baseline is the firmware's */
 	if (cpu_bare_start(&machine, c) == 0)
 		return 0;
 	*bare = cpu_bare_start(&machine, c);
 	if (*bare == 0)
 		return 0;
+	machine.start_native = (uint8_t)native;
 	t0 = cpu_rdtsc();
-	if (!NT_SUCCESS(KeStartDynamicProcessor(c->mp)))
+	s = KeStartDynamicProcessor(c->mp);
+	machine.start_native = method;
+	if (!NT_SUCCESS(s))
 		return 0;
 	t1 = cpu_rdtsc();
 	pass[0] = hal_start_tsc[0] - t0;
@@ -103,9 +111,14 @@ measure(struct cpu *c, uint64_t *bare, uint64_t *pass)
 	return 1;
 }
 
-/* Progress goes to the console between two timed adds, never inside. */
+/*
+ * Progress goes to the console between two timed adds, never inside.
+ * Adds alternate: the firmware's, then a native one; native[] gets the
+ * native adds' totals, *nn their count.
+ */
 static int
-measure_adds(uint64_t (*pass)[RUNS], uint64_t *bare)
+measure_adds(uint64_t (*pass)[RUNS], uint64_t *bare, uint64_t *native,
+	     int *nn)
 {
 	uint32_t i, held = 0;
 	int n = 0;
@@ -118,13 +131,19 @@ measure_adds(uint64_t (*pass)[RUNS], uint64_t *bare)
 
 		if (machine.cpu[i].state != CPU_HELD)
 			continue;
-		if (!measure(&machine.cpu[i], &bare[n], p))
-			break;
-		pass[0][n] = p[0], pass[1][n] = p[1];
-		pass[2][n] = p[2], pass[3][n] = p[3];
-		n++;
+		if ((n + *nn) % 2) {
+			if (!measure(&machine.cpu[i], 1, &bare[n], p))
+				break;
+			native[(*nn)++] = p[3];
+		} else {
+			if (!measure(&machine.cpu[i], 0, &bare[n], p))
+				break;
+			pass[0][n] = p[0], pass[1][n] = p[1];
+			pass[2][n] = p[2], pass[3][n] = p[3];
+			n++;
+		}
 		con_muted = 0;
-		con_progress("bench", (unsigned)n, held);
+		con_progress("bench", (unsigned)(n + *nn), held);
 		con_muted = 1;
 	}
 	return n;
@@ -136,15 +155,16 @@ cmd_bench(int argc, char **argv)
 	static const char *const names[] = {
 		"start_pass", "backend_start", "complete_pass",
 	};
-	uint64_t pass[4][RUNS], bare[RUNS];
-	int n, i;
+	uint64_t pass[4][RUNS], bare[RUNS], native[RUNS];
+	int n, i, nn = 0;
 
 	(void)argc, (void)argv;
 	/* Four drivers, none of which vetoes (veto's index is out of reach). */
 	cmd_line("load log as bench1 quiet=1; load log as bench2 quiet=1; "
 		 "load percpu as bench3; load veto as bench4 nt=99999");
 	con_muted = 1;		/* the console is slow: keep it out of the timing */
-	n = cmd_loaded("bench") == 4 ? measure_adds(pass, bare) : 0;
+	n = cmd_loaded("bench") == 4 ? measure_adds(pass, bare, native, &nn)
+				      : 0;
 	con_muted = 0;
 	cmd_line("unload bench1; unload bench2; unload bench3; unload bench4");
 	if (n == 0) {
@@ -155,5 +175,11 @@ cmd_bench(int argc, char **argv)
 	for (i = 0; i < 3; i++)
 		report(names[i], median(pass[i], n), 0);
 	report("hotadd", median(pass[3], n), median(bare, n));
+	if (nn) {
+		con_printf("native hot-add (INIT wait %u us, SIPI wait %u us) "
+			   "against the firmware's, medians of %d and %d:\n",
+			   machine.init_us, machine.sipi_us, nn, n);
+		report("hotadd_native", median(native, nn), median(pass[3], n));
+	}
 	return CMD_OK;
 }

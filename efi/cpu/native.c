@@ -165,6 +165,18 @@ native_launch(struct machine *m, struct cpu *c)
 	return send_ipis(c) ? HOTADD_OK : HOTADD_ERROR;
 }
 
+/* What the trampoline did to reach each stage (trampoline.asm). */
+static const char *const stage_story[] = {
+	"woke in real mode at the SIPI vector, read its APIC id with CPUID "
+	"and found its slot by it",
+	"loaded the page's GDT and set CR0.PE: protected mode, flat 4 GiB "
+	"segments",
+	"set CR4.PAE, loaded the BSP's CR3, set EFER.LME, then CR0.PG: long "
+	"mode, through a far jump into a 64-bit code segment",
+	"took the BSP's GDT, IDT and code segment, its own stack, and "
+	"called the AP entry",
+};
+
 /*
  * After the wait: the @stage lines, and what a failed start means. No
  * stage: the processor never answered the SIPI (a timeout, as MP
@@ -180,9 +192,13 @@ native_outcome(struct cpu *c)
 		return HOTADD_ERROR;
 	s = tramp_slot(page, 0);
 	last = __atomic_load_n(&s->stage, __ATOMIC_ACQUIRE);
-	for (n = STAGE_REAL; n <= last && n <= STAGE_C; n++)
+	for (n = STAGE_REAL; n <= last && n <= STAGE_C; n++) {
 		con_trace_at(s->tsc[n - 1], "stage apic=%u stage=%s",
 			     c->mp_apic, tramp_stage_name(n));
+		con_explain("%s, %lu us after the INIT: %s", tramp_stage_name(n),
+			    clock_us(s->tsc[n - 1] - c->tsc_start),
+			    stage_story[n - 1]);
+	}
 	if (c->state == CPU_ONLINE)
 		return HOTADD_OK;
 	if (c->report == AP_BAD_APIC)
