@@ -15,6 +15,7 @@
 #define DELIVERY_START	(6u << 8)
 #define LEVEL_ASSERT	(1u << 14)
 #define SEND_PENDING	(1u << 12)	/* xAPIC only; reserved in x2APIC */
+#define ALL_BUT_SELF	(3u << 18)	/* destination shorthand */
 #define PENDING_TURNS	1000000		/* far beyond any real delivery */
 
 /*
@@ -43,16 +44,24 @@ send(uint32_t apic, uint32_t low)
 	return 1;
 }
 
-/* INIT, level assert: the processor resets to wait-for-SIPI. */
+/*
+ * INIT, level assert: the processor resets to wait-for-SIPI. ICR_ALL:
+ * every processor but this one, in one send (the destination shorthand
+ * "all excluding self"), as firmware wakes all its APs at boot.
+ */
 int
 icr_init(uint32_t apic)
 {
-	return send(apic, DELIVERY_INIT | LEVEL_ASSERT);
+	return apic == ICR_ALL ? send(0, ALL_BUT_SELF | DELIVERY_INIT |
+					 LEVEL_ASSERT)
+			       : send(apic, DELIVERY_INIT | LEVEL_ASSERT);
 }
 
 /* Startup IPI: start in real mode at vector * 4 KiB. */
 int
 icr_startup(uint32_t apic, uint8_t vector)
 {
-	return send(apic, DELIVERY_START | LEVEL_ASSERT | vector);
+	uint32_t low = DELIVERY_START | LEVEL_ASSERT | vector;
+
+	return apic == ICR_ALL ? send(0, ALL_BUT_SELF | low) : send(apic, low);
 }

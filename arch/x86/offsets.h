@@ -13,10 +13,12 @@
 #define CPU_TSC_ENTRY	8	/* u64: time stamp counter at entry */
 
 /*
- * The trampoline page (trampoline.asm, efi/cpu/tramp.c): one 4 KiB page
- * below 1 MiB. The code is copied to offset 0, where the SIPI vector
- * points (SDM vol. 3A 9.4.4: a SIPI with vector VV starts the processor
- * in real mode at VV000h); the parameter block the BSP fills follows.
+ * The trampoline pages (trampoline.asm, efi/cpu/tramp.c): TRAMP_PAGES
+ * 4 KiB pages below 1 MiB. The code is copied to offset 0, where the SIPI
+ * vector points (SDM vol. 3A, "MP Initialization Example": a SIPI with
+ * vector VV starts the processor in real mode at VV000h); the parameter
+ * block the BSP fills follows, then the slots, one per processor started
+ * together (every boot AP of a 64-processor machine fits).
  */
 #define TRAMP_GDT	0x800	/* 4 descriptors: null, code32, data, code64 */
 #define TRAMP_GDTR	0x820	/* u16 limit, u32 base: for lgdt in real mode */
@@ -33,7 +35,8 @@
 #define TRAMP_ENTRY	0x880	/* u64: the AP entry (apentry.asm) */
 #define TRAMP_COUNT	0x888	/* u32: slots in use */
 #define TRAMP_SLOTS	0x890	/* the slots, SLOT_SIZE bytes each */
-#define TRAMP_END	0x1000
+#define TRAMP_PAGES	2
+#define TRAMP_END	0x2000	/* TRAMP_PAGES * 4 KiB */
 
 /* One slot: a processor the trampoline may start, found by APIC id. */
 #define SLOT_APIC	0	/* u32: APIC id of the processor */

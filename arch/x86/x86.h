@@ -37,7 +37,9 @@ extern uint8_t apic_x2;
 extern volatile uint32_t *apic_mmio;
 int apic_init(void);	/* on the BSP: find the APIC's mode; 0 if off */
 
-/* icr.c: INIT and Startup IPIs to one APIC id; 0 if not sent. */
+/* icr.c: INIT and Startup IPIs to one APIC id, or to every other
+ * processor (ICR_ALL); 0 if not sent. */
+#define ICR_ALL 0xffffffffu
 int icr_init(uint32_t apic);
 int icr_startup(uint32_t apic, uint8_t vector);
 

@@ -84,13 +84,19 @@ hold_packages(struct machine *m, const uint8_t *list)
 	}
 }
 
+/*
+ * Held processors go back to the firmware disabled, so it never
+ * dispatches to them (native_boot does the same for those it starts).
+ * The rest get a StartupThisAP of the AP entry.
+ */
 static void
 launch(struct machine *m, struct cpu *c)
 {
-	uint64_t s;
+	uint64_t s = 0;
 
 	if (c->state == CPU_HELD) {
-		s = mp_enable(m, c, 0);
+		if (m->mp)
+			s = mp_enable(m, c, 0);
 		if (s)
 			con_error("EnableDisableAP(%u, FALSE) failed (status "
 				  "%lx); it stays held", c->mp, s);
@@ -99,6 +105,11 @@ launch(struct machine *m, struct cpu *c)
 	if (!(c->flags & PROCESSOR_HEALTH_STATUS_BIT)) {
 		con_printf("mp %u failed its self-test: not started\n", c->mp);
 		c->state = CPU_FAILED;
+		return;
+	}
+	if (m->boot_native) {
+		c->native = 1;		/* native_boot sends the IPIs, and */
+		c->state = CPU_STARTING; /* disables it in MP Services */
 		return;
 	}
 	s = mp_start(m, c);
@@ -158,9 +169,10 @@ bringup(struct machine *m, const struct options *o)
 
 	m->ap_timeout = clock_cycles(o->ap_timeout_ms);
 	m->start_native = o->start == START_NATIVE;
+	m->boot_native = o->boot == BOOT_NATIVE;
 	m->init_us = o->init_delay_us;
 	m->sipi_us = o->sipi_delay_us;
-	if (m->mp == NULL)
+	if (m->mp == NULL && !(m->boot_native && m->ncpu > 1))
 		return;
 	hold_last(m, o->hold);
 	hold_listed(m, o->hold_mp);
@@ -169,6 +181,8 @@ bringup(struct machine *m, const struct options *o)
 	for (n = 0; n < m->ncpu; n++)
 		if (is_ap(m, n))
 			launch(m, &m->cpu[n]);
+	if (m->boot_native)
+		native_boot(m);
 	do {
 		pending = 0;
 		for (n = 0; n < m->ncpu; n++)
@@ -196,7 +210,7 @@ static void
 give_native_back(struct machine *m, struct cpu *c)
 {
 	native_park(c);
-	if (c->mp < m->ncpu)
+	if (m->mp && c->mp < m->ncpu)
 		mp_enable(m, c, 1);
 }
 
@@ -240,7 +254,7 @@ bringup_stop(struct machine *m)
 		if (c->native)
 			give_native_back(m, c);
 	}
-	for (n = 0; n < m->ncpu; n++)
+	for (n = 0; m->mp && n < m->ncpu; n++)
 		if (m->cpu[n].state == CPU_HELD)
 			mp_enable(m, &m->cpu[n], 1);
 	native_release();
@@ -291,7 +305,7 @@ bringup_resume(struct machine *m)
 			continue;
 		c->hotadd = 0;
 		c->seen = ipi_seq();
-		if (c->native)
+		if (c->native && m->mp && c->mp < m->ncpu)
 			mp_enable(m, c, 0);	/* ours again, not the firmware's */
 		if (c->native ? native_launch(m, c) != HOTADD_OK
 			      : mp_start(m, c) != 0)

@@ -64,6 +64,7 @@ struct cpu {
 	uint32_t hp_sel;		/* its slot in QEMU's hot-plug block,
 					   or NO_INDEX */
 	uint8_t native;			/* its last start was native.c's */
+	uint32_t tslot;			/* its slot in the trampoline then */
 	void *stack;			/* its stack when started natively */
 };
 
@@ -81,6 +82,7 @@ struct machine {
 	uint64_t ap_timeout;		/* in TSC cycles */
 	uint64_t bringup_cycles;	/* boot: first start to last online */
 	uint8_t start_native;		/* --start native */
+	uint8_t boot_native;		/* --boot native */
 	uint32_t init_us, sipi_us;	/* --init-delay-us, --sipi-delay-us */
 };
 
@@ -117,17 +119,19 @@ enum { HOTADD_OK, HOTADD_TIMEOUT, HOTADD_ERROR };
 int cpu_hotadd(struct machine *m, struct cpu *c, uint32_t index);
 uint64_t cpu_bare_start(struct machine *m, struct cpu *c);
 struct cpu *cpu_by_apic(struct machine *m, uint32_t apic);
+int cpu_starts_native(const struct machine *m, const struct cpu *c);
 
 /* native.c: the simulator's own start, INIT-SIPI-SIPI to the trampoline. */
 int native_launch(struct machine *m, struct cpu *c);	/* HOTADD_* */
+void native_boot(struct machine *m);	/* every CPU_STARTING native one */
 int native_outcome(struct cpu *c);	/* after the wait: HOTADD_* */
 int native_stop(struct cpu *c, uint64_t deadline);
 void native_park(struct cpu *c);
 void native_release(void);
 
-/* uefi.c: one page below 1 MiB (0 if none), and giving it back. */
-uint64_t uefi_low_page(void);
-void uefi_free_page(uint64_t a);
+/* uefi.c: pages below 1 MiB (0 if none), and giving them back. */
+uint64_t uefi_low_pages(unsigned n);
+void uefi_free_pages(uint64_t a, unsigned n);
 
 /* plug.c: processors plugged into the running machine (QEMU). */
 void plug_discover(struct machine *m, const struct options *o);

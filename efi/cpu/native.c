@@ -24,7 +24,8 @@
 extern char tramp_start[], tramp_pm32[], tramp_lm64[], tramp_end[];
 extern char ap_entry[];
 
-static uint8_t *page;		/* the trampoline page, once found */
+static uint8_t *page;		/* the trampoline's pages, once found */
+static uint8_t *boot_stacks;	/* one block for the boot APs' stacks */
 
 /* What the started processor loads: the BSP's own state. */
 static void
@@ -59,10 +60,10 @@ trampoline(void)
 			  "cannot load them", r.cr3);
 		return NULL;
 	}
-	a = uefi_low_page();
+	a = uefi_low_pages(TRAMP_PAGES);
 	if (a == 0) {
-		con_error("native start: no free page below 1 MiB for the "
-			  "trampoline");
+		con_error("native start: no %u free pages below 1 MiB for the "
+			  "trampoline", TRAMP_PAGES);
 		return NULL;
 	}
 	page = (uint8_t *)(uintptr_t)a;
@@ -73,96 +74,245 @@ trampoline(void)
 	return page;
 }
 
-/* Send one IPI and note when, for its @icr line. */
-static int
-ipi(struct cpu *c, int sipi, uint64_t *at)
+static uint8_t
+vector(void)
 {
-	uint8_t vector = (uint8_t)((uintptr_t)page >> 12);
-	int ok = sipi ? icr_startup(c->mp_apic, vector) : icr_init(c->mp_apic);
+	return (uint8_t)((uintptr_t)page >> 12);
+}
 
-	*at = cpu_rdtsc();
+/* Send one IPI to apic (or ICR_ALL); 0 with a line if it was not sent. */
+static int
+ipi(uint32_t apic, int sipi)
+{
+	int ok = sipi ? icr_startup(apic, vector()) : icr_init(apic);
+
 	if (!ok)
 		con_error("native start: the local APIC did not send %s to "
-			  "APIC id %u%s", sipi ? "the SIPI" : "INIT",
-			  c->mp_apic, c->mp_apic > 0xff && !apic_x2 ?
+			  "APIC id %u%s", sipi ? "a SIPI" : "INIT", apic,
+			  apic > 0xff && !apic_x2 ?
 			  " (xAPIC addresses ids up to 255)" : "");
 	return ok;
 }
 
 static void
-explain_ipis(struct cpu *c, int sipis)
+explain_ipis(uint32_t n, const struct cpu *c)
 {
-	con_explain("INIT to APIC id %u: the processor resets and waits for "
-		    "a SIPI; wait %u us (the SDM's 10 ms by default).",
-		    c->mp_apic, machine.init_us);
-	if (sipis)
-		con_explain("SIPI vector 0x%02x, twice, %u us apart: it wakes "
-			    "in real mode at 0x%05lx, the trampoline, which "
-			    "climbs to protected then long mode, loads the "
-			    "BSP's GDT, IDT and page tables, and calls the AP "
-			    "entry on its own stack.",
-			    (unsigned)((uintptr_t)page >> 12), machine.sipi_us,
-			    (unsigned long)(uintptr_t)page);
-	else
+	con_explain("INIT to %s %u: the processor%s reset%s and wait%s for a "
+		    "SIPI; wait %u us (the SDM's 10 ms by default).",
+		    n > 1 ? "the boot APs, all" : "APIC id",
+		    n > 1 ? n : c->mp_apic, n > 1 ? "s" : "",
+		    n > 1 ? "" : "s", n > 1 ? "" : "s", machine.init_us);
+	if (c->fault == FAULT_TIMEOUT)
 		con_explain("[injected] no SIPI is sent: the processor waits "
 			    "for one that never comes.");
+	else
+		con_explain("SIPI vector 0x%02x, twice, %u us apart: the "
+			    "processor wakes in real mode at 0x%05lx, the "
+			    "trampoline, which climbs to protected then long "
+			    "mode, loads the BSP's GDT, IDT and page tables, "
+			    "and calls the AP entry on its own stack.",
+			    vector(), machine.sipi_us,
+			    (unsigned long)(uintptr_t)page);
 }
 
-/* INIT, wait, SIPI, wait, SIPI; the injected timeout sends INIT alone. */
-static int
-send_ipis(struct cpu *c)
+/* Wait us microseconds from the TSC value since (work may have used some). */
+static void
+wait_from(uint64_t since, uint32_t us)
 {
-	int sipis = c->fault != FAULT_TIMEOUT;
-	uint64_t at[3];
-	int n, sent;
+	uint64_t spent = clock_us(cpu_rdtsc() - since);
 
-	explain_ipis(c, sipis);
-	sent = ipi(c, 0, &at[0]);
-	if (sent && sipis) {
-		mp_stall(machine.init_us);
-		sent = ipi(c, 1, &at[1]);
-		if (sent) {
-			mp_stall(machine.sipi_us);
-			sent = ipi(c, 1, &at[2]);
-		}
-	}
-	for (n = 0; n < (sipis ? 3 : 1) && sent; n++)
-		con_trace_at(at[n], "icr apic=%u kind=%s vector=0x%02x",
-			     c->mp_apic, n ? "sipi" : "init",
-			     n ? (unsigned)((uintptr_t)page >> 12) : 0);
-	return sent;
+	if (spent < us)
+		mp_stall(us - (uint32_t)spent);
 }
 
 /*
- * Start c natively: the trampoline's slot 0 is c's. Returns HOTADD_OK
- * once the IPIs are sent; the caller waits for "online" as for any start.
+ * INIT to every processor of b, one wait, the first SIPI to each, one
+ * wait, the second (SDM vol. 3A, "MP Initialization Example"). One with
+ * an injected timeout, or that work marked failed, gets INIT alone.
+ * work(b, n), if given, runs in the INIT wait: the wait is a minimum,
+ * and a processor needs nothing before its SIPI. all: b is every other
+ * processor, and each IPI goes to all of them in one send. 0 if an IPI
+ * could not be sent.
  */
-int
-native_launch(struct machine *m, struct cpu *c)
+static int
+send_ipis(struct cpu **b, uint32_t n, uint64_t (*at)[3],
+	  void (*work)(struct cpu **, uint32_t), int all)
 {
-	struct tramp_slot *s;
+	uint64_t last = 0;	/* when the round before sent its last IPI */
+	uint32_t k, round;
+	int ok = 1;
 
-	(void)m;
+	for (round = 0; round < 3 && ok; round++) {
+		if (round == 1 && work)
+			work(b, n);
+		if (round == 1)
+			explain_ipis(n, b[0]);
+		if (round)
+			wait_from(last, round == 1 ? machine.init_us
+						   : machine.sipi_us);
+		for (k = 0; k < n && ok; k++) {
+			at[k][round] = 0;	/* not sent */
+			if ((all && k) || (round &&
+			    (b[k]->fault == FAULT_TIMEOUT ||
+			     b[k]->state == CPU_FAILED)))
+				continue;
+			ok = ipi(all ? ICR_ALL : b[k]->mp_apic, round > 0);
+			at[k][round] = last = cpu_rdtsc();
+		}
+		for (k = 0; round == 0 && k < n; k++)
+			b[k]->tsc_start = all ? last : at[k][0];
+	}
+	return ok;
+}
+
+/* The @icr lines of a start, printed once it is over (the console is
+ * slow; printing between the IPIs would stretch the waits). A broadcast
+ * is one line, apic=all. */
+static void
+trace_ipis(struct cpu **b, uint32_t n, uint64_t (*at)[3], int all)
+{
+	uint32_t k, round;
+
+	for (k = 0; k < n; k++)
+		for (round = 0; round < 3; round++)
+			if (at[k][round] && all)
+				con_trace_at(at[k][round], "icr apic=all kind=%s "
+					     "vector=0x%02x",
+					     round ? "sipi" : "init",
+					     round ? vector() : 0);
+			else if (at[k][round])
+				con_trace_at(at[k][round], "icr apic=%u kind=%s "
+					     "vector=0x%02x", b[k]->mp_apic,
+					     round ? "sipi" : "init",
+					     round ? vector() : 0);
+}
+
+/* Slot k of the trampoline for c: its APIC id, stack and struct cpu. */
+static int
+prepare(struct cpu *c, uint32_t k)
+{
+	struct tramp_slot *s = tramp_slot(page, k);
+
+	__builtin_memset(s, 0, sizeof *s);
+	s->apic = ICR_ALL;		/* no processor's id, until it is ready */
 	c->native = 1;
-	if (trampoline() == NULL)
-		return HOTADD_ERROR;
+	c->tslot = k;
+	if (c->stack == NULL && boot_stacks && c->mp < machine.ncpu)
+		c->stack = boot_stacks + (size_t)c->mp * STACK_BYTES;
 	if (c->stack == NULL)
 		c->stack = mem_alloc(STACK_BYTES);
 	if (c->stack == NULL) {
 		con_error("native start: no memory for mp %u's stack", c->mp);
-		return HOTADD_ERROR;
+		return 0;
 	}
-	s = tramp_slot(page, 0);
-	__builtin_memset(s, 0, sizeof *s);
-	s->apic = c->mp_apic;
 	s->stop_at = c->fault == FAULT_ERROR ? STAGE_REAL : STAGE_NONE;
 	s->stack = ((uint64_t)(uintptr_t)c->stack + STACK_BYTES) & ~15ull;
 	s->cpu = (uint64_t)(uintptr_t)c;
-	tramp_use(page, 1);
+	s->apic = c->mp_apic;
 	c->report = AP_NONE;
 	c->stop = 0;
-	c->tsc_start = cpu_rdtsc();
-	return send_ipis(c) ? HOTADD_OK : HOTADD_ERROR;
+	return 1;
+}
+
+/*
+ * Start c natively. Returns HOTADD_OK once the IPIs are sent; the
+ * caller waits for "online" as for any start.
+ */
+int
+native_launch(struct machine *m, struct cpu *c)
+{
+	uint64_t at[1][3];
+	int ok;
+
+	(void)m;
+	c->native = 1;
+	if (trampoline() == NULL || !prepare(c, 0))
+		return HOTADD_ERROR;
+	tramp_use(page, 1);
+	ok = send_ipis(&c, 1, at, NULL, 0);
+	if (ok)
+		trace_ipis(&c, 1, at, 0);
+	return ok ? HOTADD_OK : HOTADD_ERROR;
+}
+
+/*
+ * In the boot APs' INIT wait: their slots, their stacks (one block for
+ * all: the firmware's pool is slow enough per call to show in the
+ * bring-up time), and MP Services' view of them, "disabled", so the
+ * firmware never dispatches to a processor that is the simulator's.
+ */
+static void
+boot_prepare(struct cpu **b, uint32_t n)
+{
+	uint32_t k;
+	uint64_t s;
+
+	if (boot_stacks == NULL)
+		boot_stacks = mem_alloc((size_t)machine.ncpu * STACK_BYTES);
+	for (k = 0; k < n; k++) {
+		if (!prepare(b[k], k))
+			b[k]->state = CPU_FAILED;
+		s = machine.mp ? mp_enable(&machine, b[k], 0) : 0;
+		if (s)
+			con_error("EnableDisableAP(%u, FALSE) failed (status "
+				  "%lx): the firmware may dispatch to it",
+				  b[k]->mp, s);
+	}
+	tramp_use(page, n);
+}
+
+/*
+ * One batch of boot APs, together, as many as the slots allow. When it
+ * is every processor the machine has but the BSP (none held, failed or
+ * still to be plugged), the IPIs are broadcast, as firmware does at boot
+ * (EDK2: MpLib.c, WakeUpAP); a broadcast would also wake held ones.
+ */
+static void
+boot_batch(struct cpu **b, uint32_t n)
+{
+	uint64_t at[TRAMP_MAX_SLOTS][3];
+	int all = n == machine.ncpu - 1 && machine.nslot == machine.ncpu;
+	uint32_t k, pending;
+
+	if (!send_ipis(b, n, at, boot_prepare, all)) {
+		for (k = 0; k < n; k++)
+			b[k]->state = CPU_FAILED;
+		return;
+	}
+	do {
+		pending = 0;
+		for (k = 0; k < n; k++)
+			if (b[k]->state == CPU_STARTING)
+				pending += cpu_settle(b[k]);
+		cpu_pause();
+	} while (pending);
+	trace_ipis(b, n, at, all);
+	for (k = 0; k < n; k++)
+		native_outcome(b[k]);
+}
+
+/* Boot: every native CPU_STARTING AP, as many at a time as fit. */
+void
+native_boot(struct machine *m)
+{
+	struct cpu *b[TRAMP_MAX_SLOTS];
+	uint32_t i, n = 0;
+
+	for (i = 0; i < m->ncpu; i++) {
+		if (m->cpu[i].state != CPU_STARTING || !m->cpu[i].native)
+			continue;
+		if (trampoline() == NULL) {
+			m->cpu[i].state = CPU_FAILED;
+			continue;
+		}
+		b[n++] = &m->cpu[i];
+		if (n == TRAMP_MAX_SLOTS) {
+			boot_batch(b, n);
+			n = 0;
+		}
+	}
+	if (n)
+		boot_batch(b, n);
 }
 
 /* What the trampoline did to reach each stage (trampoline.asm). */
@@ -190,14 +340,16 @@ native_outcome(struct cpu *c)
 
 	if (page == NULL)		/* it was never sent a SIPI */
 		return HOTADD_ERROR;
-	s = tramp_slot(page, 0);
+	s = tramp_slot(page, c->tslot);
 	last = __atomic_load_n(&s->stage, __ATOMIC_ACQUIRE);
 	for (n = STAGE_REAL; n <= last && n <= STAGE_C; n++) {
 		con_trace_at(s->tsc[n - 1], "stage apic=%u stage=%s",
 			     c->mp_apic, tramp_stage_name(n));
-		con_explain("%s, %lu us after the INIT: %s", tramp_stage_name(n),
-			    clock_us(s->tsc[n - 1] - c->tsc_start),
-			    stage_story[n - 1]);
+		if (c->hotadd)		/* the boot's would drown the story */
+			con_explain("%s, %lu us after the INIT: %s",
+				    tramp_stage_name(n),
+				    clock_us(s->tsc[n - 1] - c->tsc_start),
+				    stage_story[n - 1]);
 	}
 	if (c->state == CPU_ONLINE)
 		return HOTADD_OK;
@@ -223,6 +375,13 @@ native_stop(struct cpu *c, uint64_t deadline)
 	return 1;
 }
 
+static int
+is_boot_stack(const uint8_t *p)
+{
+	return boot_stacks && p >= boot_stacks &&
+	       p < boot_stacks + (size_t)machine.ncpu * STACK_BYTES;
+}
+
 /*
  * Back to wait-for-SIPI, wherever it was: INIT resets the processor
  * (only the APIC id and a few MSRs survive). Its stack is free after.
@@ -230,12 +389,10 @@ native_stop(struct cpu *c, uint64_t deadline)
 void
 native_park(struct cpu *c)
 {
-	uint64_t at;
-
-	if (ipi(c, 0, &at))
-		con_trace_at(at, "icr apic=%u kind=init vector=0x00",
-			     c->mp_apic);
-	mem_free(c->stack);
+	if (ipi(c->mp_apic, 0))
+		con_trace("icr apic=%u kind=init vector=0x00", c->mp_apic);
+	if (!is_boot_stack(c->stack))
+		mem_free(c->stack);
 	c->stack = NULL;
 }
 
@@ -244,6 +401,8 @@ void
 native_release(void)
 {
 	if (page)
-		uefi_free_page((uint64_t)(uintptr_t)page);
+		uefi_free_pages((uint64_t)(uintptr_t)page, TRAMP_PAGES);
+	mem_free(boot_stacks);
 	page = NULL;
+	boot_stacks = NULL;
 }

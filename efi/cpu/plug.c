@@ -95,18 +95,22 @@ known(struct machine *m, uint32_t apic)
 	return 0;
 }
 
-/* One more slot, absent, for the processor that may be plugged later. */
+/*
+ * One more slot: absent, for a processor that may be plugged later, or
+ * present (a processor the MADT lists as usable, when no MP Services
+ * describe them), which takes the next boot slot. Present ones all come
+ * before the first absent one.
+ */
 static void
-add_slot(struct machine *m, const struct topo *t, uint32_t apic)
+add_slot(struct machine *m, const struct topo *t, uint32_t apic, int present)
 {
 	struct cpu *c;
 
 	if (known(m, apic))
 		return;
 	if (m->nslot == m->room) {
-		con_error("no room for the processor with APIC id %u that may "
-			  "be plugged (the simulator manages %u)", apic,
-			  m->room);
+		con_error("no room for the processor with APIC id %u (the "
+			  "simulator manages %u)", apic, m->room);
 		return;
 	}
 	c = &m->cpu[m->nslot];
@@ -114,14 +118,45 @@ add_slot(struct machine *m, const struct topo *t, uint32_t apic)
 	c->mp_apic = apic;
 	c->index = NO_INDEX;
 	c->hp_sel = NO_INDEX;
-	c->state = CPU_ABSENT;
-	c->plugged = 1;
+	if (!present)		/* a present one's state is bringup's to set */
+		c->state = CPU_ABSENT;
+	c->plugged = !present;
+	c->flags = present ? PROCESSOR_ENABLED_BIT | PROCESSOR_HEALTH_STATUS_BIT
+			   : 0;
+	m->ncpu += present;
 	topo_split(t, apic, &c->package, &c->core, &c->thread);
+}
+
+/*
+ * Without MP Services, the MADT's usable processors are the machine
+ * (ACPI 6.5, 5.2.12.2: flags bit 0, Enabled). Only the native start can
+ * use them; without --boot native they are left alone, and said so.
+ */
+static void
+madt_present(struct machine *m, const struct topo *t,
+	     const struct madt_cpu *cpus, int n, int boot_native)
+{
+	int i, found = 0;
+
+	for (i = 0; i < n; i++)
+		found += cpus[i].enabled && cpus[i].apic != m->cpu[m->bsp].apic;
+	if (found == 0 || m->mp != NULL)
+		return;
+	if (!boot_native) {
+		con_printf("The ACPI MADT lists %d more processors; --boot "
+			   "native starts them without MP Services.\n", found);
+		return;
+	}
+	con_printf("The ACPI MADT lists %d more processors: they are started "
+		   "natively.\n", found);
+	for (i = 0; i < n; i++)
+		if (cpus[i].enabled)
+			add_slot(m, t, cpus[i].apic, 1);
 }
 
 /* The MADT's disabled entries that may be plugged; 0 with no MADT. */
 static int
-from_madt(struct machine *m, const struct topo *t)
+from_madt(struct machine *m, const struct topo *t, int boot_native)
 {
 	struct madt_cpu *cpus;
 	const uint8_t *madt;
@@ -135,9 +170,10 @@ from_madt(struct machine *m, const struct topo *t)
 	if (cpus == NULL)
 		return 0;
 	n = madt_cpus(madt, len, cpus, n);
+	madt_present(m, t, cpus, n, boot_native);
 	for (i = 0; i < n; i++)
 		if (madt_pluggable(&cpus[i], madt_revision(madt)))
-			add_slot(m, t, cpus[i].apic);
+			add_slot(m, t, cpus[i].apic, 0);
 	pool_free(cpus);
 	return 1;
 }
@@ -150,7 +186,7 @@ from_block(struct machine *m, const struct topo *t)
 
 	for (sel = 0; hp_on && sel < hp.slots; sel++)
 		if (!cpuhp_slot(&hp, sel, &apic))
-			add_slot(m, t, apic);
+			add_slot(m, t, apic, 0);
 }
 
 void
@@ -161,7 +197,7 @@ plug_discover(struct machine *m, const struct options *o)
 	hold = o->plugged == PLUGGED_HOLD;
 	probe();
 	topo_read(&t);
-	if (!from_madt(m, &t))
+	if (!from_madt(m, &t, o->boot == BOOT_NATIVE))
 		from_block(m, &t);
 }
 

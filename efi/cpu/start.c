@@ -56,12 +56,20 @@ give_back(struct machine *m, struct cpu *c)
 	mp_enable(m, c, 0);
 }
 
+/* Natively: when asked, and when MP Services cannot (a processor they
+ * never saw, or no MP Services at all). */
+int
+cpu_starts_native(const struct machine *m, const struct cpu *c)
+{
+	return m->start_native || c->plugged || m->mp == NULL;
+}
+
 static int
 launch(struct machine *m, struct cpu *c)
 {
 	uint64_t s;
 
-	if (m->start_native || c->plugged)
+	if (cpu_starts_native(m, c))
 		return native_launch(m, c);
 	c->native = 0;
 	if (!cpu_reclaim(c, cpu_rdtsc() + clock_cycles(RECLAIM_MS))) {

@@ -53,26 +53,26 @@ uefi_free(void *p)
 }
 
 /*
- * One 4 KiB page below 1 MiB, for the trampoline a SIPI can reach (its
+ * n 4 KiB pages below 1 MiB, for the trampoline a SIPI can reach (its
  * vector names a page under 1 MiB). EfiLoaderCode: the processors run
- * from it. Returns its address, or 0 when the memory map has none left.
+ * from them. Returns their address, or 0 when the memory map has no room.
  */
 uint64_t
-uefi_low_page(void)
+uefi_low_pages(unsigned n)
 {
-	EFI_PHYSICAL_ADDRESS a = 0xfffff;	/* the page must end below */
+	EFI_PHYSICAL_ADDRESS a = 0xfffff;	/* they must end below */
 
 	if (EFI_ERROR(uefi_call_wrapper(BS->AllocatePages, 4,
-					AllocateMaxAddress, EfiLoaderCode, 1,
+					AllocateMaxAddress, EfiLoaderCode, n,
 					&a)))
 		return 0;
 	return a;
 }
 
 void
-uefi_free_page(uint64_t a)
+uefi_free_pages(uint64_t a, unsigned n)
 {
-	uefi_call_wrapper(BS->FreePages, 2, a, 1);
+	uefi_call_wrapper(BS->FreePages, 2, a, n);
 }
 
 /* The parsers' memory (tok.h): plain pool, BSP only. */

@@ -43,6 +43,9 @@ static const struct opt opts[] = {
 	{ "--start", CHOICE, F(start), 0, "mp|native",
 	  "add starts a processor through MP Services or with its own "
 	  "INIT-SIPI-SIPI (default mp)" },
+	{ "--boot", CHOICE, F(boot), 0, "mp|native",
+	  "bring-up starts the APs through MP Services or natively, "
+	  "from the MADT if there are no MP Services (default mp)" },
 	{ "--init-delay-us", NUM, F(init_delay_us), 1000000, "US",
 	  "native start: wait after INIT (default 10000, the SDM's)" },
 	{ "--sipi-delay-us", NUM, F(sipi_delay_us), 1000000, "US",

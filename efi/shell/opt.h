@@ -29,6 +29,7 @@ struct options {
 	uint8_t spin;			/* idle APs spin, no timer tick */
 	uint8_t plugged;		/* PLUGGED_AUTO or PLUGGED_HOLD */
 	uint8_t start;			/* START_MP or START_NATIVE */
+	uint8_t boot;			/* BOOT_MP or BOOT_NATIVE */
 	uint32_t init_delay_us;		/* native: wait after INIT */
 	uint32_t sipi_delay_us;		/* native: wait after each SIPI */
 	uint8_t help;
@@ -36,6 +37,7 @@ struct options {
 
 enum { PLUGGED_AUTO, PLUGGED_HOLD };	/* --plugged, in its order */
 enum { START_MP, START_NATIVE };	/* --start */
+enum { BOOT_MP, BOOT_NATIVE };		/* --boot */
 #define OPT_MSG_MAX 200		/* one error message, at most */
 
 void opt_defaults(struct options *o);

@@ -130,8 +130,8 @@ added(ULONG slot, ULONG index, NTSTATUS status, ULONG active)
 		   (unsigned)status, active);
 	con_trace("add mp=%u nt=%u status=0x%08x active=%u method=%s", slot,
 		  index, (unsigned)status, active,
-		  machine.start_native || machine.cpu[slot].plugged ? "native"
-								     : "mp");
+		  cpu_starts_native(&machine, &machine.cpu[slot]) ? "native"
+								  : "mp");
 }
 
 /* KeBugCheckEx: never returns (stop.c). */

@@ -14,7 +14,7 @@
 
 #define BASE 0x9f000u		/* where OVMF's page lands under QEMU */
 
-static uint8_t page[4096] __attribute__((aligned(4096)));
+static uint8_t page[TRAMP_END] __attribute__((aligned(4096)));
 
 static uint64_t
 get(const uint8_t *p, int bytes)
@@ -126,7 +126,7 @@ control_registers_as_the_mode_switch_needs(void **state)
 }
 
 static void
-slots_fill_the_page_after_the_block(void **state)
+slots_fill_the_pages_after_the_block(void **state)
 {
 	struct tramp_slot *s;
 
@@ -136,8 +136,10 @@ slots_fill_the_page_after_the_block(void **state)
 	assert_ptr_equal((uint8_t *)s, page + TRAMP_SLOTS);
 	assert_ptr_equal((uint8_t *)tramp_slot(page, 2),
 			 page + TRAMP_SLOTS + 2 * SLOT_SIZE);
-	assert_true(TRAMP_SLOTS + TRAMP_MAX_SLOTS * SLOT_SIZE <= 4096);
-	assert_true(TRAMP_SLOTS + (TRAMP_MAX_SLOTS + 1) * SLOT_SIZE > 4096);
+	assert_true(TRAMP_SLOTS + TRAMP_MAX_SLOTS * SLOT_SIZE <= TRAMP_END);
+	assert_true(TRAMP_SLOTS + (TRAMP_MAX_SLOTS + 1) * SLOT_SIZE > TRAMP_END);
+	/* every AP of a 64-processor machine starts in one go */
+	assert_true(TRAMP_MAX_SLOTS >= 63);
 	s->apic = 7;
 	s->tsc[3] = 0x1122334455667788ull;
 	assert_int_equal(get(page + TRAMP_SLOTS + SLOT_APIC, 4), 7);
@@ -166,7 +168,7 @@ main(void)
 		cmocka_unit_test(gdt_is_flat_with_32_and_64_bit_code),
 		cmocka_unit_test(pointers_are_linear_addresses_in_the_page),
 		cmocka_unit_test(control_registers_as_the_mode_switch_needs),
-		cmocka_unit_test(slots_fill_the_page_after_the_block),
+		cmocka_unit_test(slots_fill_the_pages_after_the_block),
 		cmocka_unit_test(stage_names_in_order),
 	};
 

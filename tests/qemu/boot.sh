@@ -71,6 +71,7 @@ case_hold_too_many() {
 case_no_mp() {
 	boot no_mp 4 "--trace --batch --no-mp"
 	expect '^--no-mp: ignoring MP Services, running with the BSP alone$'
+	expect '^The ACPI MADT lists 3 more processors; --boot native starts them without MP Services\.$'
 	expect '^@ready active=1 held=0 max=1$'
 }
 

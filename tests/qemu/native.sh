@@ -139,3 +139,51 @@ case_native_smp16() {
 case_native_smp64() {
 	add_all native64 64 "--hold 32 --quiet --start native --init-delay-us 0 --sipi-delay-us 0" 32 32 native
 }
+
+# --boot native: the boot APs too, INIT to each, one wait, the SIPIs; a
+# held processor is left alone and later added through MP Services; the
+# self-check gives the natively started ones back and starts them again.
+case_native_boot() {
+	boot native_boot 4 "--trace --batch --hold 1 --boot native
+add next
+check
+ipi"
+	expect_order '^@icr apic=1 kind=init ' '^@icr apic=1 kind=sipi ' \
+		'^@icr apic=2 kind=init ' '^@icr apic=2 kind=sipi ' \
+		'^@stage apic=1 stage=c$' '^@stage apic=2 stage=c$' \
+		'^@ready active=3 held=1 max=4$' \
+		"^@add mp=3 nt=3 status=$OK active=4 method=mp$" \
+		'^@checked pass=18 fail=0$' '^@ipi count=4 ran=0,1,2,3$'
+	# at boot, before the first SIPI, both had their INIT (one wait)
+	expect_order '^@icr apic=2 kind=init ' '^@icr apic=1 kind=sipi '
+	expect_none '^@icr apic=3 |^@icr apic=all'
+	expect_none 'INVARIANT|^@verifier|^@error'
+}
+
+# Every AP started at boot: the IPIs are broadcast (all excluding self).
+case_native_boot_broadcast() {
+	boot native_boot16 16 "--trace --batch --boot native --init-delay-us 0 --sipi-delay-us 0
+cpus"
+	expect_count 1 '^@icr apic=all kind=init vector=0x00$'
+	expect_count 2 '^@icr apic=all kind=sipi vector=0x[0-9a-f]{2}$'
+	expect_count 15 '^@stage apic=[0-9]+ stage=c$'
+	expect '^@ready active=16 held=0 max=16$'
+	# the table at boot and for cpus: every processor running
+	expect_count 32 '^@cpu .*state=(bsp|online) '
+	expect '^15 AP loops stopped$'
+}
+
+# No MP Services: the MADT names the processors, the native start runs
+# them, at boot and for adds.
+case_native_no_mp() {
+	boot native_nomp 4 "--trace --batch --hold 1 --no-mp --boot native
+add next
+ipi
+cpus"
+	expect '^The ACPI MADT lists 3 more processors: they are started natively\.$'
+	expect_order '^@stage apic=1 stage=c$' '^@ready active=3 held=1 max=4$' \
+		"^@add mp=3 nt=3 status=$OK active=4 method=native$" \
+		'^@ipi count=4 ran=0,1,2,3$' '^@count active=4 max=4 ' \
+		'^3 AP loops stopped$'
+	expect_none 'INVARIANT|^@verifier|^@error'
+}
