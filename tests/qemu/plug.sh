@@ -214,3 +214,27 @@ case_plug_tool_errors() {
 		"^plug: no QEMU listening at $Q/nothing.qmp " '^rc=1$'
 	expect_count 12 '.'
 }
+
+# Soak: eight processors plugged one after another into a running
+# machine, a driver unloaded and loaded again between plugs; every add
+# succeeds, nothing is reported, and the core's pool ends where it began.
+case_soak_plug() {
+	live soak_plug 2 "--trace --quiet --hold 0
+load log quiet=1
+stats" --maxcpus 10 || return
+	PLUGGED='^plugged socket 0 core [0-9]+ thread 0 '
+	wait_for '^hotadd> ' 60 || { live_end; return; }
+	for i in 2 3 4 5 6 7 8 9; do
+		plug_now && wait_for "^@ost slot=$i " || break
+		say 'unload log; load log quiet=1'
+	done
+	say 'stats; cpus' && wait_for '^@count '
+	live_end
+	expect_count 8 "^@add mp=[2-9] nt=[2-9] status=$OK active=([3-9]|10) method=native$"
+	expect_count 8 '^@ost slot=[2-9] sel=[2-9] source=0x01 status=0x00$'
+	expect '^@count active=10 max=10 '
+	expect_count 2 '^core pool: '
+	pools=$(grep -E '^core pool: [0-9]+ blocks outstanding$' "$LOG" | sort -u | wc -l)
+	[ "$pools" = 1 ] || fail "the core's pool changed: $(grep '^core pool' "$LOG" | tr '\n' ';')"
+	expect_none 'INVARIANT|^@verifier|^@error'
+}

@@ -7,9 +7,11 @@
 
 SOAK_CYCLES=50
 
-case_soak() {
+# soak NAME "OPTIONS" "ERROR": the cycles, with the options given; ERROR
+# is the line each injected timeout must print
+soak() {
 	cycle='fault timeout next; add next; add next; unload log; load log quiet=1'
-	BOOT_TIMEOUT=600 boot soak $((SOAK_CYCLES + 1)) "--batch --quiet --hold $SOAK_CYCLES --ap-timeout-ms 200
+	BOOT_TIMEOUT=600 boot $1 $((SOAK_CYCLES + 1)) "--batch --quiet --hold $SOAK_CYCLES --ap-timeout-ms 200 $2
 load log quiet=1
 stats
 $(i=0; while [ $i -lt $SOAK_CYCLES ]; do echo "$cycle"; i=$((i + 1)); done)
@@ -25,4 +27,14 @@ cpus"
 	# the only errors are the injected timeouts
 	expect_count $SOAK_CYCLES '^error: mp [0-9]+ did not come online within 200 ms$'
 	expect_count $SOAK_CYCLES '^error: '
+	[ -z "$3" ] || expect_count $SOAK_CYCLES "$3"
+}
+
+case_soak() { soak soak ""; }
+
+# The same cycles started natively, with the SDM's waits: each injected
+# timeout is an INIT with no SIPI, named as such.
+case_soak_native() {
+	soak soak_native "--start native" \
+		'^mp [0-9]+: the last trampoline stage it reached: none$'
 }
