@@ -98,16 +98,20 @@ load veto" --maxcpus 4 || return
 
 # --plugged hold: the processor joins the table held, QEMU hears nothing
 # until an add. Sparse APIC ids (three cores a socket) place the absent
-# processors by the BSP's topology widths.
+# processors by the BSP's topology widths. Its first start times out (no
+# SIPI): Failure, QEMU told, still held; the next add starts it.
 case_plug_hold() {
-	live plug_hold 2,sockets=2,cores=3,threads=1 "--trace --hold 0 --plugged hold
+	live plug_hold 2,sockets=2,cores=3,threads=1 "--trace --hold 0 --plugged hold --ap-timeout-ms 300
 load log" --maxcpus 6 || return
 	PLUGGED='^plugged socket 1 core 1 thread 0 '
+	T=0xc00000b5
 	wait_for '^hotadd> ' 60 &&
 		plug_now --socket 1 --core 1 --thread 0 &&
 		wait_for '^--plugged hold: slot 4 is held' &&
 		ospm 4 'source 0x00 .* status 0x00 ' &&
-		say 'cpus; add next' && wait_for '^@ost slot=4 ' &&
+		say 'cpus; fault timeout next; add next' &&
+		wait_for '^@ost slot=4 ' && ospm 4 'source 0x01 .* status 0x01 ' &&
+		say 'add next' && wait_for "^@add mp=4 nt=2 status=$OK" &&
 		ospm 4 'source 0x01 .* status 0x00 '
 	live_end
 	expect '^@ready active=2 held=0 max=6$'
@@ -115,12 +119,19 @@ load log" --maxcpus 6 || return
 	expect_order '^@plug apic=5 slot=4 sel=4$' \
 		'^@cpu mp=4 apic=5 package=1 core=1 thread=0 state=held .*source=plugged$' \
 		"^@notify drv=log state=start nt=2 $N status=$OK op=$OK$" \
-		'^@icr apic=5 kind=init ' '^@stage apic=5 stage=c$' \
+		'^@icr apic=5 kind=init ' \
+		'^mp 4: the last trampoline stage it reached: none$' \
+		"^@notify drv=log state=failure nt=2 $N status=$T op=$OK$" \
+		"^@add mp=4 nt=2 status=$T active=2 method=native$" \
+		'^@ost slot=4 sel=4 source=0x01 status=0x01$' \
+		"^@notify drv=log state=start nt=2 $N status=$OK op=$OK$" \
+		'^@stage apic=5 stage=c$' \
 		"^@notify drv=log state=complete nt=2 $N status=$OK op=$OK$" \
-		"^@add mp=4 nt=2 status=$OK active=3 method=native$"
+		"^@add mp=4 nt=2 status=$OK active=3 method=native$" \
+		'^@ost slot=4 sel=4 source=0x01 status=0x00$'
 	# nothing was added before the add
 	expect_order '^@plug apic=5 ' '^@cpu mp=4 ' '^@notify drv=log state=start nt=2 '
-	expect_count 1 '^@notify drv=log state=start nt=2 '
+	expect_count 2 '^@notify drv=log state=start nt=2 '
 }
 
 # 8 present of 16 possible, groups of 8: the plugged processor takes the
