@@ -371,9 +371,18 @@ DECLSPEC_NORETURN NTKERNELAPI VOID KeBugCheckEx(ULONG BugCheckCode,
  */
 NTSYSAPI VOID RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName,
 			ULONG LineNumber, PSTR MutableMessage);
-#define ASSERTMSG(msg, exp) ((!(exp)) ?					\
-	(RtlAssert((PVOID)#exp, (PVOID)__FILE__, __LINE__, (PSTR)(msg)),	\
-	 FALSE) : TRUE)
+/* A function, not the WDK's conditional expression, so that an ASSERT
+ * used as a statement draws no unused-value warning; it has the value. */
+FORCEINLINE BOOLEAN KiAssertion(BOOLEAN Holds, PCSTR Expression, PCSTR File,
+				ULONG Line, PCSTR Message)
+{
+	if (!Holds)
+		RtlAssert((PVOID)Expression, (PVOID)File, Line,
+			  (PSTR)Message);
+	return Holds;
+}
+#define ASSERTMSG(msg, exp) \
+	KiAssertion((exp) ? TRUE : FALSE, #exp, __FILE__, __LINE__, (msg))
 #define ASSERT(exp) ASSERTMSG(NULL, exp)
 #define NT_ASSERTMSG(msg, exp) ASSERTMSG(msg, exp)
 #define NT_ASSERT(exp) ASSERTMSG(NULL, exp)
