@@ -66,7 +66,7 @@ ULONG64 ki_deadline(LONGLONG timeout)
 	ULONG64 now = KeQueryInterruptTime();
 
 	if (timeout <= 0)
-		return now + (ULONG64)-timeout;
+		return now + (0 - (ULONG64)timeout);
 	return (ULONG64)timeout > ki.cfg.system_time ?
 	       (ULONG64)timeout - ki.cfg.system_time : 0;
 }
