@@ -142,9 +142,12 @@ $(B)/hotadd.so: $(EFI_OBJS) linker/hotadd.lds
 		-L$(EFILIB) -lgnuefi -o $@
 	@tools/checkso $@
 
+# No .dynsym (nor .dynstr, .hash): crt0's relocator (gnu-efi
+# reloc_x86_64.c, _relocate) reads only .dynamic's DT_RELA entries and
+# applies R_X86_64_RELATIVE relocations, which name no symbol.
 $(EFI): $(B)/hotadd.so
 	@objcopy -j .text -j .sdata -j .data -j .rodata -j .bss -j .dynamic \
-		-j .dynsym -j .rel -j .rela -j .reloc \
+		-j .rel -j .rela -j .reloc \
 		--target=efi-app-x86_64 $< $@
 	@echo "built $@ ($$(stat -c %s $@) bytes)"
 

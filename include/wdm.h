@@ -61,8 +61,8 @@ typedef uint16_t USHORT, *PUSHORT, WCHAR, *PWCH, *PWSTR;
 typedef const uint16_t *PCWSTR;
 typedef int32_t LONG, *PLONG;
 typedef uint32_t ULONG, *PULONG;
-typedef int64_t LONGLONG, LONG64;
-typedef uint64_t ULONGLONG, ULONG64;
+typedef long long LONGLONG, LONG64;
+typedef unsigned long long ULONGLONG, ULONG64;
 typedef intptr_t LONG_PTR;
 typedef uintptr_t ULONG_PTR, *PULONG_PTR, SIZE_T, *PSIZE_T;
 typedef LONG NTSTATUS, *PNTSTATUS;
@@ -71,16 +71,74 @@ typedef ULONG_PTR KAFFINITY, *PKAFFINITY;
 #define TRUE 1
 #define FALSE 0
 
+#define ANYSIZE_ARRAY 1
+
+/* Severity in the top two bits: 0 success, 1 informational, 2 warning,
+ * 3 error. */
 #define NT_SUCCESS(s) ((NTSTATUS)(s) >= 0)
+#define NT_INFORMATION(s) ((ULONG)(s) >> 30 == 1)
+#define NT_WARNING(s) ((ULONG)(s) >> 30 == 2)
+#define NT_ERROR(s) ((ULONG)(s) >> 30 == 3)
 
 #define STATUS_SUCCESS			((NTSTATUS)0x00000000L)
+#define STATUS_WAIT_0			((NTSTATUS)0x00000000L)
+#define STATUS_ABANDONED		((NTSTATUS)0x00000080L)
+#define STATUS_USER_APC			((NTSTATUS)0x000000C0L)
+#define STATUS_ALERTED			((NTSTATUS)0x00000101L)
+#define STATUS_TIMEOUT			((NTSTATUS)0x00000102L)
+#define STATUS_PENDING			((NTSTATUS)0x00000103L)
+#define STATUS_BUFFER_OVERFLOW		((NTSTATUS)0x80000005L)
+#define STATUS_NO_MORE_ENTRIES		((NTSTATUS)0x8000001AL)
 #define STATUS_UNSUCCESSFUL		((NTSTATUS)0xC0000001L)
+#define STATUS_NOT_IMPLEMENTED		((NTSTATUS)0xC0000002L)
+#define STATUS_INFO_LENGTH_MISMATCH	((NTSTATUS)0xC0000004L)
+#define STATUS_ACCESS_VIOLATION		((NTSTATUS)0xC0000005L)
+#define STATUS_INVALID_HANDLE		((NTSTATUS)0xC0000008L)
 #define STATUS_INVALID_PARAMETER	((NTSTATUS)0xC000000DL)
+#define STATUS_NO_SUCH_DEVICE		((NTSTATUS)0xC000000EL)
+#define STATUS_INVALID_DEVICE_REQUEST	((NTSTATUS)0xC0000010L)
+#define STATUS_NO_MEMORY		((NTSTATUS)0xC0000017L)
+#define STATUS_ACCESS_DENIED		((NTSTATUS)0xC0000022L)
+#define STATUS_BUFFER_TOO_SMALL		((NTSTATUS)0xC0000023L)
 #define STATUS_OBJECT_NAME_NOT_FOUND	((NTSTATUS)0xC0000034L)
 #define STATUS_INSUFFICIENT_RESOURCES	((NTSTATUS)0xC000009AL)
+#define STATUS_DEVICE_NOT_READY		((NTSTATUS)0xC00000A3L)
 #define STATUS_IO_TIMEOUT		((NTSTATUS)0xC00000B5L)
+#define STATUS_NOT_SUPPORTED		((NTSTATUS)0xC00000BBL)
 #define STATUS_INTERNAL_ERROR		((NTSTATUS)0xC00000E5L)
+#define STATUS_INVALID_PARAMETER_1	((NTSTATUS)0xC00000EFL)
+#define STATUS_INVALID_PARAMETER_2	((NTSTATUS)0xC00000F0L)
+#define STATUS_INVALID_PARAMETER_3	((NTSTATUS)0xC00000F1L)
+#define STATUS_CANCELLED		((NTSTATUS)0xC0000120L)
+#define STATUS_INVALID_DEVICE_STATE	((NTSTATUS)0xC0000184L)
+#define STATUS_NOT_FOUND		((NTSTATUS)0xC0000225L)
 #define STATUS_LICENSE_QUOTA_EXCEEDED	((NTSTATUS)0xC0000259L)
+#define STATUS_ASSERTION_FAILURE	((NTSTATUS)0xC0000420L)
+
+/* 64-bit values as two halves or one (WDK: LARGE_INTEGER). */
+typedef union _LARGE_INTEGER {
+	struct {
+		ULONG LowPart;
+		LONG HighPart;
+	};
+	struct {
+		ULONG LowPart;
+		LONG HighPart;
+	} u;
+	LONGLONG QuadPart;
+} LARGE_INTEGER, *PLARGE_INTEGER;
+
+typedef union _ULARGE_INTEGER {
+	struct {
+		ULONG LowPart;
+		ULONG HighPart;
+	};
+	struct {
+		ULONG LowPart;
+		ULONG HighPart;
+	} u;
+	ULONGLONG QuadPart;
+} ULARGE_INTEGER, *PULARGE_INTEGER;
 
 /* Interrupt request levels, x64 values. */
 #define PASSIVE_LEVEL 0
@@ -126,6 +184,31 @@ FORCEINLINE BOOLEAN RemoveEntryList(PLIST_ENTRY e)
 	b->Flink = f;
 	f->Blink = b;
 	return f == b;
+}
+
+FORCEINLINE VOID InsertHeadList(PLIST_ENTRY h, PLIST_ENTRY e)
+{
+	e->Flink = h->Flink;
+	e->Blink = h;
+	h->Flink->Blink = e;
+	h->Flink = e;
+}
+
+/* On an empty list both return the head itself, as the WDK's do. */
+FORCEINLINE PLIST_ENTRY RemoveHeadList(PLIST_ENTRY h)
+{
+	PLIST_ENTRY e = h->Flink;
+
+	RemoveEntryList(e);
+	return e;
+}
+
+FORCEINLINE PLIST_ENTRY RemoveTailList(PLIST_ENTRY h)
+{
+	PLIST_ENTRY e = h->Blink;
+
+	RemoveEntryList(e);
+	return e;
 }
 
 /* Strings. */
@@ -182,6 +265,75 @@ FORCEINLINE LONG InterlockedCompareExchange(LONG volatile *d, LONG x, LONG c)
 	return c;
 }
 
+/* Or, And, Xor return the value before; Add returns the value after. */
+FORCEINLINE LONG InterlockedOr(LONG volatile *d, LONG v)
+{
+	return __atomic_fetch_or(d, v, __ATOMIC_SEQ_CST);
+}
+
+FORCEINLINE LONG InterlockedAnd(LONG volatile *d, LONG v)
+{
+	return __atomic_fetch_and(d, v, __ATOMIC_SEQ_CST);
+}
+
+FORCEINLINE LONG InterlockedXor(LONG volatile *d, LONG v)
+{
+	return __atomic_fetch_xor(d, v, __ATOMIC_SEQ_CST);
+}
+
+FORCEINLINE LONG InterlockedAdd(LONG volatile *a, LONG v)
+{
+	return __atomic_add_fetch(a, v, __ATOMIC_SEQ_CST);
+}
+
+FORCEINLINE LONG64 InterlockedIncrement64(LONG64 volatile *a)
+{
+	return __atomic_add_fetch(a, 1, __ATOMIC_SEQ_CST);
+}
+
+FORCEINLINE LONG64 InterlockedDecrement64(LONG64 volatile *a)
+{
+	return __atomic_sub_fetch(a, 1, __ATOMIC_SEQ_CST);
+}
+
+FORCEINLINE LONG64 InterlockedExchange64(LONG64 volatile *t, LONG64 v)
+{
+	return __atomic_exchange_n(t, v, __ATOMIC_SEQ_CST);
+}
+
+FORCEINLINE LONG64 InterlockedExchangeAdd64(LONG64 volatile *a, LONG64 v)
+{
+	return __atomic_fetch_add(a, v, __ATOMIC_SEQ_CST);
+}
+
+FORCEINLINE LONG64 InterlockedAdd64(LONG64 volatile *a, LONG64 v)
+{
+	return __atomic_add_fetch(a, v, __ATOMIC_SEQ_CST);
+}
+
+FORCEINLINE LONG64 InterlockedCompareExchange64(LONG64 volatile *d,
+						LONG64 x, LONG64 c)
+{
+	__atomic_compare_exchange_n(d, &c, x, 0, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
+	return c;
+}
+
+FORCEINLINE LONG64 InterlockedOr64(LONG64 volatile *d, LONG64 v)
+{
+	return __atomic_fetch_or(d, v, __ATOMIC_SEQ_CST);
+}
+
+FORCEINLINE LONG64 InterlockedAnd64(LONG64 volatile *d, LONG64 v)
+{
+	return __atomic_fetch_and(d, v, __ATOMIC_SEQ_CST);
+}
+
+FORCEINLINE LONG64 InterlockedXor64(LONG64 volatile *d, LONG64 v)
+{
+	return __atomic_fetch_xor(d, v, __ATOMIC_SEQ_CST);
+}
+
 FORCEINLINE PVOID InterlockedExchangePointer(PVOID volatile *t, PVOID v)
 {
 	return __atomic_exchange_n(t, v, __ATOMIC_SEQ_CST);
@@ -212,12 +364,173 @@ DECLSPEC_NORETURN NTKERNELAPI VOID KeBugCheckEx(ULONG BugCheckCode,
 						ULONG_PTR BugCheckParameter3,
 						ULONG_PTR BugCheckParameter4);
 
-/* Spin locks. They do not raise the IRQL yet: OldIrql is PASSIVE_LEVEL. */
+/*
+ * Assertions. Always checked, as in a checked build: a failed one is
+ * printed (DbgPrint) and stops the machine with KMODE_EXCEPTION_NOT_HANDLED
+ * (0x1E), STATUS_ASSERTION_FAILURE and the driver's address.
+ */
+NTSYSAPI VOID RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName,
+			ULONG LineNumber, PSTR MutableMessage);
+/* A function, not the WDK's conditional expression, so that an ASSERT
+ * used as a statement draws no unused-value warning; it has the value. */
+FORCEINLINE BOOLEAN KiAssertion(BOOLEAN Holds, PCSTR Expression, PCSTR File,
+				ULONG Line, PCSTR Message)
+{
+	if (!Holds)
+		RtlAssert((PVOID)Expression, (PVOID)File, Line,
+			  (PSTR)Message);
+	return Holds;
+}
+#define ASSERTMSG(msg, exp) \
+	KiAssertion((exp) ? TRUE : FALSE, #exp, __FILE__, __LINE__, (msg))
+#define ASSERT(exp) ASSERTMSG(NULL, exp)
+#define NT_ASSERTMSG(msg, exp) ASSERTMSG(msg, exp)
+#define NT_ASSERT(exp) ASSERTMSG(NULL, exp)
+#define NT_VERIFY(exp) NT_ASSERT(exp)
+
+/*
+ * Spin locks raise to DISPATCH_LEVEL and give back the level they raised
+ * from; the AtDpcLevel forms leave the IRQL alone. An in-stack queued
+ * lock hands the lock over in the order its waiters came.
+ */
 typedef ULONG_PTR KSPIN_LOCK, *PKSPIN_LOCK;
+
+typedef struct _KSPIN_LOCK_QUEUE {
+	struct _KSPIN_LOCK_QUEUE *volatile Next;
+	PKSPIN_LOCK volatile Lock;
+} KSPIN_LOCK_QUEUE, *PKSPIN_LOCK_QUEUE;
+
+typedef struct _KLOCK_QUEUE_HANDLE {
+	KSPIN_LOCK_QUEUE LockQueue;
+	KIRQL OldIrql;
+} KLOCK_QUEUE_HANDLE, *PKLOCK_QUEUE_HANDLE;
 
 NTKERNELAPI VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock);
 NTKERNELAPI VOID KeAcquireSpinLock(PKSPIN_LOCK SpinLock, PKIRQL OldIrql);
 NTKERNELAPI VOID KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql);
+NTKERNELAPI KIRQL KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock);
+NTKERNELAPI VOID KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock);
+NTKERNELAPI VOID KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock);
+NTKERNELAPI VOID FASTCALL KeAcquireInStackQueuedSpinLock(
+	PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle);
+NTKERNELAPI VOID FASTCALL KeReleaseInStackQueuedSpinLock(
+	PKLOCK_QUEUE_HANDLE LockHandle);
+NTKERNELAPI VOID FASTCALL KeAcquireInStackQueuedSpinLockAtDpcLevel(
+	PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle);
+NTKERNELAPI VOID FASTCALL KeReleaseInStackQueuedSpinLockFromDpcLevel(
+	PKLOCK_QUEUE_HANDLE LockHandle);
+
+/* Dispatcher objects: events. */
+typedef CHAR CCHAR;
+typedef CCHAR KPROCESSOR_MODE;
+typedef LONG KPRIORITY;
+
+typedef enum _MODE { KernelMode, UserMode, MaximumMode } MODE;
+
+typedef enum _KWAIT_REASON {
+	Executive, FreePage, PageIn, PoolAllocation, DelayExecution,
+	Suspended, UserRequest, WrExecutive, WrFreePage, WrPageIn,
+	WrPoolAllocation, WrDelayExecution, WrSuspended, WrUserRequest,
+} KWAIT_REASON;
+
+typedef enum _EVENT_TYPE {
+	NotificationEvent,
+	SynchronizationEvent,
+} EVENT_TYPE;
+
+#define IO_NO_INCREMENT 0
+#define EVENT_INCREMENT 1
+
+/* The x64 size (24 bytes); Type is the EVENT_TYPE, SignalState 0 or 1. */
+typedef struct _DISPATCHER_HEADER {
+	UCHAR Type;
+	UCHAR Signalling;
+	UCHAR Size;
+	UCHAR Reserved1;
+	LONG SignalState;
+	LIST_ENTRY WaitListHead;
+} DISPATCHER_HEADER;
+
+typedef struct _KEVENT {
+	DISPATCHER_HEADER Header;
+} KEVENT, *PKEVENT, *PRKEVENT;
+
+NTKERNELAPI VOID KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type,
+				   BOOLEAN State);
+NTKERNELAPI LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment,
+			    BOOLEAN Wait);
+NTKERNELAPI LONG KeResetEvent(PRKEVENT Event);
+NTKERNELAPI VOID KeClearEvent(PRKEVENT Event);
+NTKERNELAPI LONG KeReadStateEvent(PRKEVENT Event);
+
+/* Timeouts in 100 ns units: negative relative, positive absolute system
+ * time, zero a test; NULL waits without a limit. */
+NTKERNELAPI NTSTATUS KeWaitForSingleObject(PVOID Object,
+					   KWAIT_REASON WaitReason,
+					   KPROCESSOR_MODE WaitMode,
+					   BOOLEAN Alertable,
+					   PLARGE_INTEGER Timeout);
+NTKERNELAPI NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode,
+					    BOOLEAN Alertable,
+					    PLARGE_INTEGER Interval);
+
+/* Time. System time counts 100 ns since 1601-01-01 UTC, interrupt time
+ * 100 ns since start, ticks KeQueryTimeIncrement() of those each. */
+NTKERNELAPI VOID KeStallExecutionProcessor(ULONG MicroSeconds);
+NTKERNELAPI LARGE_INTEGER KeQueryPerformanceCounter(
+	PLARGE_INTEGER PerformanceFrequency);
+NTKERNELAPI ULONGLONG KeQueryInterruptTime(VOID);
+NTKERNELAPI ULONG KeQueryTimeIncrement(VOID);
+NTKERNELAPI VOID KeQuerySystemTimePrecise(PLARGE_INTEGER CurrentTime);
+NTKERNELAPI ULONG64 KiQueryTickCount(VOID);
+#define KeQueryTickCount(CurrentCount) \
+	((VOID)((CurrentCount)->QuadPart = (LONGLONG)KiQueryTickCount()))
+#define KeQuerySystemTime(CurrentTime) KeQuerySystemTimePrecise(CurrentTime)
+
+/*
+ * Intrinsics, as the Microsoft compiler has them. __readmsr and
+ * __writemsr need ring 0: the simulator runs there, a host test must not
+ * call them.
+ */
+FORCEINLINE VOID __cpuidex(int CPUInfo[4], int Function, int SubLeaf)
+{
+	__asm__ __volatile__("cpuid"
+			     : "=a"(CPUInfo[0]), "=b"(CPUInfo[1]),
+			       "=c"(CPUInfo[2]), "=d"(CPUInfo[3])
+			     : "a"(Function), "c"(SubLeaf));
+}
+
+FORCEINLINE VOID __cpuid(int CPUInfo[4], int Function)
+{
+	__cpuidex(CPUInfo, Function, 0);
+}
+
+FORCEINLINE ULONG64 __rdtsc(VOID)
+{
+	ULONG lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return (ULONG64)hi << 32 | lo;
+}
+
+FORCEINLINE ULONG64 __readmsr(ULONG Register)
+{
+	ULONG lo, hi;
+
+	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(Register));
+	return (ULONG64)hi << 32 | lo;
+}
+
+FORCEINLINE VOID __writemsr(ULONG Register, ULONG64 Value)
+{
+	__asm__ __volatile__("wrmsr" : : "c"(Register), "a"((ULONG)Value),
+			     "d"((ULONG)(Value >> 32)) : "memory");
+}
+
+FORCEINLINE VOID _mm_pause(VOID)
+{
+	__asm__ __volatile__("pause");
+}
 
 /* Debug output. Every level is shown: the simulator does no filtering. */
 #define DPFLTR_ERROR_LEVEL 0
@@ -257,6 +570,23 @@ NTKERNELAPI PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType,
 NTKERNELAPI VOID ExFreePoolWithTag(PVOID P, ULONG Tag);
 NTKERNELAPI VOID ExFreePool(PVOID P);
 
+/* WDK: an inline over ExAllocatePoolWithTag that zeroes the block. */
+FORCEINLINE PVOID ExAllocatePoolZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
+				     ULONG Tag)
+{
+	PVOID p = ExAllocatePoolWithTag(PoolType, NumberOfBytes, Tag);
+
+	if (p)
+		RtlZeroMemory(p, NumberOfBytes);
+	return p;
+}
+
+FORCEINLINE PVOID ExAllocatePoolUninitialized(POOL_TYPE PoolType,
+					      SIZE_T NumberOfBytes, ULONG Tag)
+{
+	return ExAllocatePoolWithTag(PoolType, NumberOfBytes, Tag);
+}
+
 /* Processors and groups. */
 #define MAXIMUM_PROC_PER_GROUP 64
 #define ALL_PROCESSOR_GROUPS 0xffff
@@ -280,6 +610,103 @@ NTKERNELAPI ULONG KeGetCurrentProcessorNumberEx(PPROCESSOR_NUMBER ProcNumber);
 NTKERNELAPI ULONG KeGetProcessorIndexFromNumber(PPROCESSOR_NUMBER ProcNumber);
 NTKERNELAPI NTSTATUS KeGetProcessorNumberFromIndex(ULONG ProcIndex,
 						   PPROCESSOR_NUMBER ProcNumber);
+
+typedef struct _GROUP_AFFINITY {
+	KAFFINITY Mask;
+	USHORT Group;
+	USHORT Reserved[3];
+} GROUP_AFFINITY, *PGROUP_AFFINITY;
+
+/*
+ * Topology (winnt.h layouts). Records are variable length: Size is the
+ * record's own, GroupMask holds GroupCount entries, GroupInfo
+ * ActiveGroupCount entries.
+ */
+typedef enum _LOGICAL_PROCESSOR_RELATIONSHIP {
+	RelationProcessorCore,
+	RelationNumaNode,
+	RelationCache,
+	RelationProcessorPackage,
+	RelationGroup,
+	RelationProcessorDie,
+	RelationNumaNodeEx,
+	RelationProcessorModule,
+	RelationAll = 0xffff
+} LOGICAL_PROCESSOR_RELATIONSHIP;
+
+#define LTP_PC_SMT 0x1
+
+typedef struct _PROCESSOR_RELATIONSHIP {
+	UCHAR Flags;
+	UCHAR EfficiencyClass;
+	UCHAR Reserved[20];
+	USHORT GroupCount;
+	GROUP_AFFINITY GroupMask[ANYSIZE_ARRAY];
+} PROCESSOR_RELATIONSHIP, *PPROCESSOR_RELATIONSHIP;
+
+typedef struct _NUMA_NODE_RELATIONSHIP {
+	ULONG NodeNumber;
+	UCHAR Reserved[18];
+	USHORT GroupCount;
+	union {
+		GROUP_AFFINITY GroupMask;
+		GROUP_AFFINITY GroupMasks[ANYSIZE_ARRAY];
+	};
+} NUMA_NODE_RELATIONSHIP, *PNUMA_NODE_RELATIONSHIP;
+
+typedef enum _PROCESSOR_CACHE_TYPE {
+	CacheUnified, CacheInstruction, CacheData, CacheTrace
+} PROCESSOR_CACHE_TYPE;
+
+typedef struct _CACHE_RELATIONSHIP {
+	UCHAR Level;
+	UCHAR Associativity;
+	USHORT LineSize;
+	ULONG CacheSize;
+	PROCESSOR_CACHE_TYPE Type;
+	UCHAR Reserved[18];
+	USHORT GroupCount;
+	union {
+		GROUP_AFFINITY GroupMask;
+		GROUP_AFFINITY GroupMasks[ANYSIZE_ARRAY];
+	};
+} CACHE_RELATIONSHIP, *PCACHE_RELATIONSHIP;
+
+typedef struct _PROCESSOR_GROUP_INFO {
+	UCHAR MaximumProcessorCount;
+	UCHAR ActiveProcessorCount;
+	UCHAR Reserved[38];
+	KAFFINITY ActiveProcessorMask;
+} PROCESSOR_GROUP_INFO, *PPROCESSOR_GROUP_INFO;
+
+typedef struct _GROUP_RELATIONSHIP {
+	USHORT MaximumGroupCount;
+	USHORT ActiveGroupCount;
+	UCHAR Reserved[20];
+	PROCESSOR_GROUP_INFO GroupInfo[ANYSIZE_ARRAY];
+} GROUP_RELATIONSHIP, *PGROUP_RELATIONSHIP;
+
+typedef struct _SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX {
+	LOGICAL_PROCESSOR_RELATIONSHIP Relationship;
+	ULONG Size;
+	union {
+		PROCESSOR_RELATIONSHIP Processor;
+		NUMA_NODE_RELATIONSHIP NumaNode;
+		CACHE_RELATIONSHIP Cache;
+		GROUP_RELATIONSHIP Group;
+	};
+} SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX,
+	*PSYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX;
+
+NTKERNELAPI NTSTATUS KeQueryLogicalProcessorRelationship(
+	PPROCESSOR_NUMBER ProcessorNumber,
+	LOGICAL_PROCESSOR_RELATIONSHIP RelationshipType,
+	PSYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX Information, PULONG Length);
+NTKERNELAPI VOID KeQueryNodeActiveAffinity(USHORT NodeNumber,
+					   PGROUP_AFFINITY Affinity,
+					   PUSHORT Count);
+NTKERNELAPI USHORT KeGetCurrentNodeNumber(VOID);
+NTKERNELAPI USHORT KeQueryHighestNodeNumber(VOID);
 
 typedef ULONG_PTR KIPI_BROADCAST_WORKER(ULONG_PTR Argument);
 typedef KIPI_BROADCAST_WORKER *PKIPI_BROADCAST_WORKER;

@@ -17,3 +17,23 @@ VOID KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,
 	for (;;)		/* a sink must not return: if it does, stay */
 		ki.be->relax();
 }
+
+/*
+ * ASSERT and NT_ASSERT (wdm.h) land here when the expression is false.
+ * Windows raises STATUS_ASSERTION_FAILURE, which with no debugger
+ * attached no one handles: KMODE_EXCEPTION_NOT_HANDLED with that code
+ * and the address it was raised at ("Bug Check 0x1E").
+ */
+#define KMODE_EXCEPTION_NOT_HANDLED 0x1E
+
+VOID RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName,
+	       ULONG LineNumber, PSTR MutableMessage)
+{
+	DbgPrint("Assertion failure: %s%s%s, %s:%u",
+		 MutableMessage ? MutableMessage : "",
+		 MutableMessage ? ": " : "", (PCSTR)VoidFailedAssertion,
+		 (PCSTR)VoidFileName, LineNumber);
+	KeBugCheckEx(KMODE_EXCEPTION_NOT_HANDLED,
+		     (ULONG_PTR)STATUS_ASSERTION_FAILURE,
+		     (ULONG_PTR)__builtin_return_address(0), 0, 0);
+}

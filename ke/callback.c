@@ -56,13 +56,12 @@ VOID ki_cb_init(VOID)
 static VOID cb_enter(VOID)
 {
 	ULONG me = ki.be->current();
-	KIRQL irql;
 
 	if (__atomic_load_n(&cb_owner, __ATOMIC_RELAXED) == me) {
 		cb_depth++;
 		return;
 	}
-	KeAcquireSpinLock(&cb_lock, &irql);
+	ki_spin_lock(&cb_lock);
 	__atomic_store_n(&cb_owner, me, __ATOMIC_RELAXED);
 	cb_depth = 1;
 }
@@ -100,7 +99,7 @@ static VOID cb_leave(VOID)
 		return;
 	free_dead();
 	__atomic_store_n(&cb_owner, KI_NO_OWNER, __ATOMIC_RELAXED);
-	KeReleaseSpinLock(&cb_lock, PASSIVE_LEVEL);
+	ki_spin_unlock(&cb_lock);
 }
 
 /* A notification of the core's own is running: frees wait until it

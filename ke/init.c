@@ -6,6 +6,7 @@
 #include "ki.h"
 
 #define IPI_TIMEOUT_MS 2000
+#define HANG_MS 10000
 
 struct ki_state ki;
 
@@ -74,6 +75,7 @@ static BOOLEAN alloc_block(const struct ke_backend *be, ULONG seats)
 {
 	ULONG n = ki.cfg.count, g = ki.groups;
 	SIZE_T size = g * sizeof(KAFFINITY) +
+		      seats * sizeof(struct ki_topo) +
 		      (3 * n + g + seats) * sizeof(ULONG) +
 		      (n + ki.slot_span) * sizeof(PROCESSOR_NUMBER) +
 		      n * sizeof(KIRQL);
@@ -84,7 +86,8 @@ static BOOLEAN alloc_block(const struct ke_backend *be, ULONG seats)
 	block_free = be->free;
 	__builtin_memset(block, 0, size);
 	ki.affinity = block;
-	ki.online = (ULONG *)(ki.affinity + g);
+	ki.topo = (struct ki_topo *)(ki.affinity + g);
+	ki.online = (ULONG *)(ki.topo + seats);
 	ki.running = ki.online + n;
 	ki.arrived = ki.running + n;
 	ki.group_max = ki.arrived + n;
@@ -95,8 +98,8 @@ static BOOLEAN alloc_block(const struct ke_backend *be, ULONG seats)
 	return TRUE;
 }
 
-/* The tables of where each processor was placed; the processors active
- * at boot numbered and activated, in table order. */
+/* The tables of where each processor was placed, and what is there; the
+ * processors active at boot numbered and activated, in table order. */
 static VOID fill(const struct ke_processor *p, const PROCESSOR_NUMBER *at,
 		 ULONG seats)
 {
@@ -109,6 +112,9 @@ static VOID fill(const struct ke_processor *p, const PROCESSOR_NUMBER *at,
 	for (e = 0; e < ki.cfg.count; e++) {
 		ki.slot_number[p[e].slot] = at[e];
 		ki.group_max[at[e].Group]++;
+		ki.topo[at[e].Group * ki.cfg.group_size + at[e].Number] =
+			(struct ki_topo){ p[e].package, p[e].core, p[e].node,
+					  TRUE };
 	}
 	for (e = 0; e < ki.cfg.count; e++) {
 		if (!p[e].active)
@@ -156,6 +162,9 @@ NTSTATUS ke_init(const struct ke_config *cfg, const struct ke_backend *be,
 		ki.cfg.cap = ki.cfg.count;
 	if (!ki.cfg.ipi_timeout_ms)
 		ki.cfg.ipi_timeout_ms = IPI_TIMEOUT_MS;
+	if (!ki.cfg.hang_ms)
+		ki.cfg.hang_ms = HANG_MS;
+	ki.t0 = be->clock_us();
 	ki.be = be;
 	ki.sink = sink;
 	ki.verifier = cfg->verifier;

@@ -137,7 +137,7 @@ ULONG_PTR KeIpiGenericCall(PKIPI_BROADCAST_WORKER BroadcastFunction,
 			   ULONG_PTR Context)
 {
 	ULONG me = ki.be->current(), count, gen;
-	KIRQL irql = KeGetCurrentIrql(), held;
+	KIRQL irql = KeGetCurrentIrql();
 	ULONG_PTR r = 0;
 
 	if (irql > DISPATCH_LEVEL) {
@@ -146,7 +146,7 @@ ULONG_PTR KeIpiGenericCall(PKIPI_BROADCAST_WORKER BroadcastFunction,
 			     "deadlock)", (ULONG)irql);
 		return 0;
 	}
-	KeAcquireSpinLock(&ipi_lock, &held);
+	ki_spin_lock(&ipi_lock);
 	count = KI_LOAD(&ki.active);
 	gen = ++rv.gen;
 	rv.fn = BroadcastFunction;
@@ -164,6 +164,6 @@ ULONG_PTR KeIpiGenericCall(PKIPI_BROADCAST_WORKER BroadcastFunction,
 		while (KI_LOAD(&rv.finished) < count)
 			ki.be->relax();
 	}
-	KeReleaseSpinLock(&ipi_lock, held);
+	ki_spin_unlock(&ipi_lock);
 	return r;
 }

@@ -8,6 +8,12 @@
  * PASSIVE_LEVEL; KeIpiGenericCall's worker at IPI_LEVEL (ipi.c). A
  * caller the core does not know as a processor (an index past the
  * table) reads PASSIVE_LEVEL and changes nothing.
+ *
+ * Raising to a level below the current one, or lowering to one above it,
+ * is a bugcheck under Driver Verifier (0xC4, parameters 0x30 and 0x31,
+ * "Bug Check 0xC4: DRIVER_VERIFIER_DETECTED_VIOLATION"); here the
+ * verifier reports it (irql-raise-below, irql-lower-above) and the level
+ * stays.
  */
 #include "ki.h"
 
@@ -28,8 +34,23 @@ KIRQL KeGetCurrentIrql(VOID)
 	return l ? __atomic_load_n(l, __ATOMIC_RELAXED) : PASSIVE_LEVEL;
 }
 
-/* Returns the level it raised from. Windows stops the machine when
- * NewIrql is below the current level (IRQL_NOT_GREATER_OR_EQUAL). */
+/* To `to` if the direction is right (up, or down); else, with the
+ * verifier on, reported and the current level kept (off: as asked). */
+static VOID move(KIRQL *l, KIRQL to, BOOLEAN up)
+{
+	KIRQL now = __atomic_load_n(l, __ATOMIC_RELAXED);
+
+	if (ki.verifier && (up ? to < now : to > now)) {
+		ki_violation(ki_print_driver(), up ? "irql-raise-below" :
+			     "irql-lower-above", "%s from IRQL %u to %u; "
+			     "the IRQL stays %u", up ? "KeRaiseIrql" :
+			     "KeLowerIrql", (ULONG)now, (ULONG)to, (ULONG)now);
+		return;
+	}
+	__atomic_store_n(l, to, __ATOMIC_RELAXED);
+}
+
+/* Returns the level it raised from. */
 KIRQL KfRaiseIrql(KIRQL NewIrql)
 {
 	KIRQL *l = mine(), old;
@@ -37,7 +58,7 @@ KIRQL KfRaiseIrql(KIRQL NewIrql)
 	if (!l)
 		return PASSIVE_LEVEL;
 	old = __atomic_load_n(l, __ATOMIC_RELAXED);
-	__atomic_store_n(l, NewIrql, __ATOMIC_RELAXED);
+	move(l, NewIrql, TRUE);
 	return old;
 }
 
@@ -46,7 +67,7 @@ VOID KeLowerIrql(KIRQL NewIrql)
 	KIRQL *l = mine();
 
 	if (l)
-		__atomic_store_n(l, NewIrql, __ATOMIC_RELAXED);
+		move(l, NewIrql, FALSE);
 }
 
 KIRQL KeRaiseIrqlToDpcLevel(VOID)

@@ -9,7 +9,7 @@
 #ifndef KE_KE_H
 #define KE_KE_H
 
-#include <wdm.h>
+#include <ntddk.h>
 
 #define KE_NAME_MAX 32
 
@@ -135,6 +135,10 @@ struct ke_config {
 				   any notification (sink->added still
 				   runs). */
 	ULONG ipi_timeout_ms;	/* KeIpiGenericCall's arrival wait; 0: 2 s */
+	ULONG hang_ms;		/* a wait without a timeout gives up after
+				   this long, reported (ke/wait.c); 0: 10 s */
+	ULONG64 system_time;	/* KeQuerySystemTime at ke_init: 100 ns
+				   units since 1601-01-01 UTC (0: unknown) */
 	BOOLEAN verifier;
 };
 

@@ -29,6 +29,9 @@ struct ki_state {
 	ULONG *arrived;			/* atomic: ipi.c's, see there */
 	PROCESSOR_NUMBER *number;	/* atomic: of each numbered index */
 	KIRQL *irql;			/* each processor's own (irql.c) */
+	/* Per seat (below): the place in the machine of the processor
+	 * placed there (topo.c) */
+	struct ki_topo *topo;
 	/* Per group: */
 	KAFFINITY *affinity;		/* atomic */
 	ULONG *group_max;		/* processors placed in the group */
@@ -39,13 +42,22 @@ struct ki_state {
 	struct ke_driver *current;	/* atomic */
 	BOOLEAN verifier;
 	ULONG violations;		/* atomic */
+	ULONG64 t0;			/* be->clock_us() at ke_init */
+};
+
+struct ki_topo {
+	ULONG package, core, node;
+	BOOLEAN placed;			/* a processor sits at this seat */
 };
 
 #define KI_NO_SLOT 0xff
 
 extern struct ki_state ki;
 
-/* lock.c: the dynamic-processor lock (registration vs adds). */
+/* lock.c: the core's own spin locks, which leave the IRQL alone, and
+ * the dynamic-processor lock (registration vs adds). */
+VOID ki_spin_lock(PKSPIN_LOCK l);
+VOID ki_spin_unlock(PKSPIN_LOCK l);
 VOID ki_lock_init(VOID);
 VOID ki_lock(VOID);
 VOID ki_unlock(VOID);
@@ -137,6 +149,12 @@ static inline ULONG *ki_seat(PROCESSOR_NUMBER n)
 
 /* ipi.c: no call in progress. */
 VOID ki_ipi_init(VOID);
+
+/* event.c: a wait on the event is satisfied (and a synchronization
+ * event's signal taken). time.c: the interrupt time a timeout (WDK
+ * units) ends at. */
+BOOLEAN ki_event_take(PRKEVENT Event);
+ULONG64 ki_deadline(LONGLONG timeout);
 
 /* pool.c */
 VOID ki_pool_init(VOID);

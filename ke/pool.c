@@ -53,7 +53,6 @@ static PVOID alloc(struct ke_driver *owner, SIZE_T bytes, ULONG tag,
 {
 	ULONG_PTR base, block;
 	struct hdr *h;
-	KIRQL irql;
 
 	if (bytes > (SIZE_T)-1 / 2)
 		return NULL;
@@ -66,10 +65,10 @@ static PVOID alloc(struct ke_driver *owner, SIZE_T bytes, ULONG tag,
 	h->owner = owner;
 	h->size = bytes;
 	h->tag = tag;
-	KeAcquireSpinLock(&pool_lock, &irql);
+	ki_spin_lock(&pool_lock);
 	InsertTailList(&blocks, &h->link);
 	account(h, 1);
-	KeReleaseSpinLock(&pool_lock, irql);
+	ki_spin_unlock(&pool_lock);
 	return h + 1;
 }
 
@@ -92,15 +91,14 @@ static struct hdr *find(PVOID p)
 VOID ki_free(PVOID p, ULONG tag)
 {
 	struct hdr *h;
-	KIRQL irql;
 
-	KeAcquireSpinLock(&pool_lock, &irql);
+	ki_spin_lock(&pool_lock);
 	h = find(p);
 	if (h) {
 		RemoveEntryList(&h->link);
 		account(h, -1);
 	}
-	KeReleaseSpinLock(&pool_lock, irql);
+	ki_spin_unlock(&pool_lock);
 	if (!h) {
 		ki_violation(ke_current_driver(), "pool-bad-free",
 			     "free of %p, which is not an allocated block", p);
@@ -130,15 +128,14 @@ static struct hdr *first_of(struct ke_driver *d)
 {
 	PLIST_ENTRY e;
 	struct hdr *h;
-	KIRQL irql;
 
-	KeAcquireSpinLock(&pool_lock, &irql);
+	ki_spin_lock(&pool_lock);
 	for (e = blocks.Flink; e != &blocks; e = e->Flink) {
 		h = (struct hdr *)e;
 		if (h->owner == d)
 			break;
 	}
-	KeReleaseSpinLock(&pool_lock, irql);
+	ki_spin_unlock(&pool_lock);
 	return e == &blocks ? NULL : h;
 }
 

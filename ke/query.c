@@ -153,3 +153,15 @@ NTSTATUS KeGetProcessorNumberFromIndex(ULONG ProcIndex,
 	*ProcNumber = ki_number(ProcIndex);
 	return STATUS_SUCCESS;
 }
+
+/* WDK (KeGetCurrentProcessorNumber): the number in group 0; elsewhere a
+ * number below group 0's active count, so drivers that know no groups
+ * stay in range (which one: inferred, the number modulo that count). */
+ULONG KeGetCurrentProcessorNumber(VOID)
+{
+	PROCESSOR_NUMBER n;
+	ULONG g0 = KeQueryActiveProcessorCountEx(0);
+
+	KeGetCurrentProcessorNumberEx(&n);
+	return n.Group == 0 || !g0 ? n.Number : n.Number % g0;
+}

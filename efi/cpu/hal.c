@@ -128,6 +128,7 @@ hal_init(const struct options *o)
 		.count = p ? table(p) : 0,
 		.group_size = o->group_size,
 		.cap = o->cap,
+		.system_time = clock_system_time(),
 		.verifier = TRUE,
 	};
 	NTSTATUS s = ke_init(&cfg, &backend, &trace_sink);

@@ -15,5 +15,8 @@ uint64_t clock_us(uint64_t cycles);
 uint64_t clock_at_us(uint64_t tsc);
 /* Microseconds from clock_init to now. */
 uint64_t clock_now_us(void);
+/* The firmware's clock as 100 ns units since 1601-01-01 (0 if it has
+ * none); BSP only. */
+uint64_t clock_system_time(void);
 
 #endif

@@ -185,7 +185,7 @@ drivers"
 # The image with the test drivers of tests/qemu built in (make DRIVERS=).
 USER_EFI=build/userdrv/hotadd.efi
 user_image() {
-	make -s B=build/userdrv DRIVERS="tests/qemu/userdrv.c tests/qemu/apprint.c tests/qemu/raise.c" \
+	make -s B=build/userdrv DRIVERS="tests/qemu/userdrv.c tests/qemu/apprint.c tests/qemu/raise.c tests/qemu/topo.c" \
 		$USER_EFI >/dev/null ||
 		{ fail "make DRIVERS=tests/qemu/... failed"; return 1; }
 }
@@ -200,13 +200,55 @@ unload userdrv
 load apprint
 sleep 200
 unload apprint"
-	expect '^available:.* userdrv apprint raise$'
+	expect '^available:.* userdrv apprint raise topo$'
 	expect '^@register drv=userdrv flags=1 handle=0x[0-9a-f]+$'
 	expect "^@dbg drv=userdrv processor 3 is ready$"
 	expect "^@add mp=3 nt=3 status=$OK active=4 method=mp$"
 	# DbgPrint on every processor, APs included, reaches the console
 	expect_count 4 '^\[apprint\] workload ran on processor [0-3]$'
 	expect_none '^@verifier'
+}
+
+# A driver asks where the processors sit, waits with a timeout and reads
+# the clocks at load (tests/qemu/topo.c). Two packages of two cores in
+# groups of 2, the last processor held: what it prints must agree with
+# the processor table, before the add and (as topo2) after it.
+case_driver_topology() {
+	user_image || return
+	EFI=$USER_EFI boot driver_topology 'sockets=2,cores=2' "--trace --batch --hold 1 --group-size 2
+load topo
+add next
+load topo as topo2"
+	expect '^@cpu mp=2 .*package=1 .*state=online .*group=1 number=0 '
+	expect '^@cpu mp=3 .*package=1 .*state=held .*group=1 number=1 '
+	expect '^@dbg drv=topo node 0 group=0 mask=0x3 count=2$'
+	expect '^@dbg drv=topo node 1 group=1 mask=0x1 count=1$'
+	expect '^@dbg drv=topo current node=0 number=0$'
+	expect '^@dbg drv=topo wait status=0x00000102 at least 50 ms: yes$'
+	expect '^@dbg drv=topo wait status=0x00000000 state after=0$'
+	expect '^@dbg drv=topo spin lock irql=2 from 0$'
+	expect '^@dbg drv=topo frequency=10000000$'
+	expect '^@dbg drv=topo stall 10 ms: counter ok, interrupt time ok$'
+	expect '^@dbg drv=topo ticks match: yes$'
+	expect '^@dbg drv=topo system time after 2020: yes$'
+	expect_order '^@dbg drv=topo relationships status=0x00000000 length=464$' \
+		'^@dbg drv=topo core size=48 flags=0 group=0 mask=0x1$' \
+		'^@dbg drv=topo core size=48 flags=0 group=0 mask=0x2$' \
+		'^@dbg drv=topo core size=48 flags=0 group=1 mask=0x1$' \
+		'^@dbg drv=topo node size=48 flags=0 group=0 mask=0x3$' \
+		'^@dbg drv=topo node size=48 flags=0 group=1 mask=0x1$' \
+		'^@dbg drv=topo package size=48 flags=0 group=0 mask=0x3$' \
+		'^@dbg drv=topo package size=48 flags=0 group=1 mask=0x1$' \
+		'^@dbg drv=topo group max=2 active=2$' \
+		'^@dbg drv=topo group 0 max=2 active=2 mask=0x3$' \
+		'^@dbg drv=topo group 1 max=2 active=1 mask=0x1$' \
+		"^@add mp=3 nt=3 status=$OK active=4" \
+		'^@dbg drv=topo2 node 1 group=1 mask=0x3 count=2$' \
+		'^@dbg drv=topo2 relationships status=0x00000000 length=512$' \
+		'^@dbg drv=topo2 core size=48 flags=0 group=1 mask=0x2$' \
+		'^@dbg drv=topo2 package size=48 flags=0 group=1 mask=0x3$' \
+		'^@dbg drv=topo2 group 1 max=2 active=2 mask=0x3$'
+	expect_none '^@verifier|^@error'
 }
 
 case_script_file() {

@@ -14,6 +14,8 @@ struct event events[LOG_MAX];
 int nevents;
 ULONG notifies;
 ULONG ipi_timeout_ms = IPI_TIMEOUT_MS;
+ULONG hang_ms;
+ULONG64 system_time;
 BOOLEAN log_passes = TRUE;
 jmp_buf bugcheck_jump;
 BOOLEAN bugcheck_armed;
@@ -131,6 +133,7 @@ VOID machine_table(const struct ke_processor *p, ULONG count,
 	struct ke_config cfg = {
 		.processors = p, .count = count, .group_size = group_size,
 		.cap = cap, .ipi_timeout_ms = ipi_timeout_ms,
+		.hang_ms = hang_ms, .system_time = system_time,
 		.verifier = TRUE,
 	};
 

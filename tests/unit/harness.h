@@ -77,6 +77,10 @@ VOID machine_table(const struct ke_processor *p, ULONG count,
  * for a processor that does not arrive. */
 #define IPI_TIMEOUT_MS 30000
 extern ULONG ipi_timeout_ms;
+/* The next machine's bound on a wait without a timeout (0: the core's
+ * default) and its system time at start (0: none given). */
+extern ULONG hang_ms;
+extern ULONG64 system_time;
 /* Whether pass events are kept (TRUE; thousands of replays would fill
  * the log). */
 extern BOOLEAN log_passes;

@@ -415,6 +415,128 @@ static void test_constants_have_wdk_values(void **state)
 	assert_false(NT_SUCCESS(0x80000005));
 }
 
+static void test_status_codes_and_severity(void **state)
+{
+	(void)state;
+	assert_int_equal(STATUS_TIMEOUT, 0x102);
+	assert_int_equal(STATUS_PENDING, 0x103);
+	assert_int_equal((ULONG)STATUS_BUFFER_OVERFLOW, 0x80000005u);
+	assert_int_equal((ULONG)STATUS_INFO_LENGTH_MISMATCH, 0xC0000004u);
+	assert_int_equal((ULONG)STATUS_NOT_SUPPORTED, 0xC00000BBu);
+	assert_int_equal((ULONG)STATUS_ASSERTION_FAILURE, 0xC0000420u);
+	assert_true(NT_ERROR(STATUS_INVALID_PARAMETER));
+	assert_false(NT_ERROR(STATUS_BUFFER_OVERFLOW));
+	assert_true(NT_WARNING(STATUS_BUFFER_OVERFLOW));
+	assert_true(NT_INFORMATION(0x40000000));
+	assert_false(NT_ERROR(STATUS_TIMEOUT));
+	assert_true(NT_SUCCESS(STATUS_TIMEOUT));
+}
+
+static void test_lists_large_integers_and_interlocked64(void **state)
+{
+	LIST_ENTRY h, a, b, c;
+	LARGE_INTEGER li = { .QuadPart = 0x100000002LL };
+	LONG v = 0x0f;
+	LONG64 w = 5;
+
+	(void)state;
+	InitializeListHead(&h);
+	assert_ptr_equal(RemoveHeadList(&h), &h);	/* empty: the head */
+	InsertTailList(&h, &b);
+	InsertHeadList(&h, &a);
+	InsertTailList(&h, &c);
+	assert_ptr_equal(RemoveHeadList(&h), &a);
+	assert_ptr_equal(RemoveTailList(&h), &c);
+	assert_ptr_equal(RemoveTailList(&h), &b);
+	assert_true(IsListEmpty(&h));
+	assert_int_equal(li.LowPart, 2);
+	assert_int_equal(li.HighPart, 1);
+	assert_int_equal(li.u.LowPart, 2);
+	assert_int_equal(sizeof(LARGE_INTEGER), 8);
+	assert_int_equal(InterlockedOr(&v, 0x30), 0x0f);
+	assert_int_equal(InterlockedAnd(&v, 0x3c), 0x3f);
+	assert_int_equal(InterlockedXor(&v, 0x3c), 0x3c);
+	assert_int_equal(InterlockedAdd(&v, 5), 5);
+	assert_int_equal(InterlockedIncrement64(&w), 6);
+	assert_int_equal(InterlockedDecrement64(&w), 5);
+	assert_int_equal(InterlockedExchange64(&w, 1LL << 40), 5);
+	assert_int_equal(InterlockedExchangeAdd64(&w, 1), 1LL << 40);
+	assert_int_equal(InterlockedAdd64(&w, 1), (1LL << 40) + 2);
+	assert_int_equal(InterlockedCompareExchange64(&w, 7, 0),
+			 (1LL << 40) + 2);		/* no match: kept */
+	assert_int_equal(InterlockedCompareExchange64(&w, 7, (1LL << 40) + 2),
+			 (1LL << 40) + 2);
+	assert_int_equal(w, 7);
+	assert_int_equal(InterlockedOr64(&w, 8), 7);
+	assert_int_equal(InterlockedAnd64(&w, 12), 15);
+	assert_int_equal(InterlockedXor64(&w, 12), 12);
+	assert_int_equal(w, 0);
+}
+
+/* __readmsr and __writemsr need ring 0: compiled here, never run. */
+static void test_intrinsics(void **state)
+{
+	int a[4], b[4];
+	ULONG64 t0, t1;
+	ULONG64 (*rd)(ULONG) = __readmsr;
+	VOID (*wr)(ULONG, ULONG64) = __writemsr;
+
+	(void)state;
+	__cpuid(a, 0);
+	__cpuidex(b, 0, 0);
+	assert_true(a[0] >= 1);
+	assert_memory_equal(a, b, sizeof(a));
+	__cpuidex(a, 1, 0);
+	assert_int_not_equal(a[0], 0);		/* family, model, stepping */
+	t0 = __rdtsc();
+	_mm_pause();
+	t1 = __rdtsc();
+	assert_true(t1 > t0);
+	assert_non_null(rd);
+	assert_non_null(wr);
+}
+
+static NTSTATUS asserter(PDRIVER_OBJECT o, PUNICODE_STRING path)
+{
+	(VOID)o;
+	(VOID)path;
+	ASSERT(o != NULL);
+	NT_ASSERT(path != NULL);
+	NT_ASSERTMSG("the ring is full", 1 + 1 == 3);
+	return STATUS_SUCCESS;
+}
+
+static void test_failed_assertion_stops_the_machine(void **state)
+{
+	(void)state;
+	EXPECT_BUGCHECK(ke_load_driver(&drv, "asserter", "", asserter));
+	assert_int_equal(count_events('b'), 1);
+	assert_int_equal(nth_event('b', 0)->code, 0x1E);
+	assert_int_equal(nth_event('b', 0)->param[0],
+			 (ULONG_PTR)STATUS_ASSERTION_FAILURE);
+	assert_int_not_equal(nth_event('b', 0)->param[1], 0);
+	assert_string_equal(nth_event('b', 0)->driver, "asserter");
+	assert_non_null(strstr(nth_event('d', 0)->text,
+			       "the ring is full: 1 + 1 == 3"));
+	assert_non_null(strstr(nth_event('d', 0)->text, "test_driver.c:"));
+	assert_true(ASSERT(TRUE));
+}
+
+static void test_pool_zero(void **state)
+{
+	UCHAR *p, zero[64] = { 0 };
+
+	(void)state;
+	p = ExAllocatePoolZero(NonPagedPoolNx, sizeof(zero), 'oreZ');
+	assert_non_null(p);
+	assert_memory_equal(p, zero, sizeof(zero));
+	ExFreePoolWithTag(p, 'oreZ');
+	p = ExAllocatePoolUninitialized(NonPagedPoolNx, 8, 'inUn');
+	assert_int_equal(p[0], 0xa5);		/* the host's fresh memory */
+	ExFreePool(p);
+	assert_int_equal(ke_violations(), 0);
+}
+
 static void test_interlocked_and_spin_lock(void **state)
 {
 	LONG v = 5;
@@ -437,6 +559,7 @@ static void test_interlocked_and_spin_lock(void **state)
 	KeInitializeSpinLock(&lock);
 	KeAcquireSpinLock(&lock, &irql);
 	assert_int_equal(irql, PASSIVE_LEVEL);
+	assert_int_equal(KeGetCurrentIrql(), DISPATCH_LEVEL);
 	assert_int_not_equal(lock, 0);
 	KeReleaseSpinLock(&lock, irql);
 	assert_int_equal(lock, 0);
@@ -485,6 +608,11 @@ int main(void)
 		T(test_notify_context_layout_matches_wdk),
 		T(test_constants_have_wdk_values),
 		T(test_interlocked_and_spin_lock),
+		T(test_status_codes_and_severity),
+		T(test_lists_large_integers_and_interlocked64),
+		T(test_intrinsics),
+		T(test_failed_assertion_stops_the_machine),
+		T(test_pool_zero),
 		T(test_rtl_memory_and_strings),
 	};
 

@@ -312,6 +312,75 @@ static void test_registration_and_adds_never_interleave(void **state)
 	       w.replays, w.adds);
 }
 
+/*
+ * Four processors pass data through an in-stack queued spin lock and
+ * hand a synchronization event round: ThreadSanitizer checks that the
+ * lock's hand-over and the event's release order what they protect.
+ */
+#define LOCK_ROUNDS 1000
+#define PINGS 200
+
+static KSPIN_LOCK qlock;
+static ULONG guarded[2];		/* plain: the lock orders them */
+static KEVENT ping[4];
+static ULONG passed;			/* plain: the events order it */
+
+static void *lock_and_ping(void *arg)
+{
+	ULONG me = (ULONG)(ULONG_PTR)arg, i;
+	KLOCK_QUEUE_HANDLE h;
+
+	host_bind(me);
+	for (i = 0; i < LOCK_ROUNDS; i++) {
+		KeAcquireInStackQueuedSpinLock(&qlock, &h);
+		if (guarded[0] != guarded[1])
+			report_error("queued lock let two in");
+		guarded[0]++;
+		guarded[1]++;
+		KeReleaseInStackQueuedSpinLock(&h);
+	}
+	for (i = 0; i < PINGS; i++) {
+		if (KeWaitForSingleObject(&ping[me], Executive, KernelMode,
+					  FALSE, NULL) != STATUS_SUCCESS)
+			report_error("event wait failed");
+		passed++;
+		KeSetEvent(&ping[(me + 1) % 4], IO_NO_INCREMENT, FALSE);
+	}
+	return NULL;
+}
+
+/* Spinning waiters outnumber the cores: a processor may wait long for
+ * its turn, longer than the default bound on a wait. */
+static int setup_patient(void **state)
+{
+	(void)state;
+	hang_ms = 600000;
+	machine(8, 4, 0, 0);
+	hang_ms = 0;
+	return 0;
+}
+
+static void test_queued_lock_and_events_order_memory(void **state)
+{
+	pthread_t t[3];
+	ULONG i;
+
+	(void)state;
+	KeInitializeSpinLock(&qlock);
+	for (i = 0; i < 4; i++)
+		KeInitializeEvent(&ping[i], SynchronizationEvent, i == 0);
+	for (i = 1; i < 4; i++)
+		pthread_create(&t[i - 1], NULL, lock_and_ping,
+			       (PVOID)(ULONG_PTR)i);
+	lock_and_ping(0);
+	for (i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(guarded[0], 4 * LOCK_ROUNDS);
+	assert_int_equal(passed, 4 * PINGS);
+	assert_int_equal(errors, 0);
+	assert_int_equal(ke_violations(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +390,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_registration_and_adds_never_interleave,
 			setup_stress, teardown_stress),
+		cmocka_unit_test_setup_teardown(
+			test_queued_lock_and_events_order_memory,
+			setup_patient, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
