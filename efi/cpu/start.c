@@ -1,6 +1,7 @@
 /*
  * start.c: starting a held processor at runtime, the backend half of
- * KeStartDynamicProcessor (DESIGN.md section 2). The processor was
+ * KeStartDynamicProcessor (docs/architecture.md, "The add path, step by
+ * step", step 4). The processor was
  * disabled in MP Services at boot; it is enabled, started with a
  * non-blocking StartupThisAP of the same AP entry as at boot, and must say
  * online within --ap-timeout-ms. If it does not, it is stopped, handed back
