@@ -2,8 +2,8 @@
  * add.c: the processor add path, KeStartDynamicProcessor ->
  * backend start (HalStartDynamicProcessor on Windows) ->
  * KiInitializeDynamicProcessor on the new processor -> notifications.
- * The order of events follows DESIGN.md section 3 and a decompiled
- * Windows kernel (KeStartDynamicProcessor, KiStartDynamicProcessor,
+ * The order of events follows docs/conformance.md ("An add") and a
+ * decompiled Windows kernel (KeStartDynamicProcessor, KiStartDynamicProcessor,
  * KiDynamicProcessorAddNotification: observed Windows behaviour (RE)).
  */
 #include "ki.h"

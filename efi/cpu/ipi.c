@@ -1,10 +1,14 @@
 /*
  * ipi.c: the mailbox of KeIpiGenericCall, without interrupts. Once the
- * AP loops run, work for them cannot go through MP Services (a
- * StartupThisAP aimed at a busy AP times out and EDK2 then resets that
- * AP), so the caller posts here and every loop polls. The rendezvous
- * itself (all arrive, then all run, the caller waits for all) is the
- * core's (ke/ipi.c): a post only says "call entry(arg) once".
+ * AP loops run, work for them cannot go through MP Services: EDK2's
+ * StartupThisAP does not refuse a busy AP. With the HLT idle loop (OVMF)
+ * the new dispatch's own INIT-SIPI-SIPI resets the AP, killing its loop,
+ * and the new event replaces the loop's, which is never signalled; with
+ * the MWAIT or run loop the BSP waits for a wake-up the busy AP never
+ * acknowledges (MpInitLib MpLib.c: StartupThisAPWorker, WakeUpAP,
+ * WaitApWakeup). So the caller posts here and every loop polls. The
+ * rendezvous itself (all arrive, then all run, the caller waits for all)
+ * is the core's (ke/ipi.c): a post only says "call entry(arg) once".
  */
 #include "cpu.h"
 #include "hal.h"

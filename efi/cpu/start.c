@@ -1,6 +1,7 @@
 /*
  * start.c: starting a held processor at runtime, the backend half of
- * KeStartDynamicProcessor (DESIGN.md section 2). The processor was
+ * KeStartDynamicProcessor (docs/architecture.md, "The add path, step by
+ * step", step 4). The processor was
  * disabled in MP Services at boot; it is enabled, started with a
  * non-blocking StartupThisAP of the same AP entry as at boot, and must say
  * online within --ap-timeout-ms. If it does not, it is stopped, handed back
@@ -89,9 +90,12 @@ launch(struct machine *m, struct cpu *c)
 		s = 0x8000000000000007ul;	/* EFI_DEVICE_ERROR */
 	} else {
 		con_explain("StartupThisAP(%u, non-blocking): the firmware "
-			    "sends the processor INIT-SIPI-SIPI; it wakes in "
-			    "real mode, switches to long mode on a firmware "
-			    "stack and calls the simulator's AP entry.", c->mp);
+			    "wakes the processor and returns once it runs. "
+			    "Where idle APs halt (OVMF) that is INIT, a 10 ms "
+			    "wait and two SIPIs: the processor restarts in "
+			    "real mode and climbs to long mode on a firmware "
+			    "stack; where they wait in MWAIT, a memory write. "
+			    "Then it calls the simulator's AP entry.", c->mp);
 		s = mp_start(m, c);
 	}
 	if (s) {

@@ -14,8 +14,8 @@
  *
  * The backend brings a processor up at once, on the calling thread (its
  * start runs KiInitializeDynamicProcessor inline), and the sink is empty:
- * what is timed is the notification path of DESIGN.md section 3 and
- * nothing of a machine. The verifier is on, as it is by default.
+ * what is timed is the notification path (docs/conformance.md, "An
+ * add") and nothing of a machine. The verifier is on, as it is by default.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,6 @@
 # hotadd.sh: runtime hot-add cases (sourced by tests/run). See lib.sh.
-# Every case checks the @ lines against DESIGN.md section 3.
+# Every case checks the @ lines against the order of events in
+# docs/conformance.md ("An add") and docs/bringup.md.
 
 N='group=[0-9]+ number=[0-9]+'
 OK=0x00000000

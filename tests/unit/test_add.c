@@ -1,7 +1,6 @@
 /*
- * test_add.c: the add path, KeStartDynamicProcessor (DESIGN.md section
- * 3, "An add of processor P"), including the backend's faults and the
- * processor cap.
+ * test_add.c: the add path, KeStartDynamicProcessor (docs/conformance.md,
+ * "An add"), including the backend's faults and the processor cap.
  */
 #include "harness.h"
 

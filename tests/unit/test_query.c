@@ -1,6 +1,6 @@
 /*
- * test_query.c: the processor and group queries (DESIGN.md section 3,
- * "Queries") on machines with several groups.
+ * test_query.c: the processor and group queries (docs/conformance.md,
+ * "Groups" and "Queries") on machines with several groups.
  */
 #include <string.h>
 #include <unistd.h>

@@ -1,7 +1,7 @@
 /*
  * test_register.c: KeRegisterProcessorChangeCallback,
  * KeDeregisterProcessorChangeCallback and the ADD_EXISTING replay
- * (DESIGN.md section 3, "Registration" and "Deregistration"), and the Ex
+ * (docs/conformance.md, "Registration" and "Deregistration"), and the Ex
  * callback object underneath.
  */
 #include "harness.h"

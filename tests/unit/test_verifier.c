@@ -1,6 +1,6 @@
 /*
  * test_verifier.c: each verifier rule is reported once per occurrence,
- * names the driver, and leaves the core consistent (DESIGN.md section 3,
+ * names the driver, and leaves the core consistent (docs/conformance.md,
  * "Verifier" and "Deregistration").
  */
 #include <string.h>
