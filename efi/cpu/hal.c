@@ -15,7 +15,9 @@
 
 /*
  * A start the processor never answers is STATUS_IO_TIMEOUT; one the
- * firmware refuses (EnableDisableAP or StartupThisAP fails) is
+ * firmware refuses (EnableDisableAP or StartupThisAP fails), one that
+ * reads another APIC id than reported, and a native start whose
+ * processor stops part way through the trampoline are
  * STATUS_UNSUCCESSFUL, as the core documents.
  */
 uint64_t hal_start_tsc[2];
