@@ -83,6 +83,22 @@ apic_init(void)
 	return 1;
 }
 
+/*
+ * On an AP: the BSP's mode. A processor the firmware never woke (plugged
+ * in at runtime) comes up in xAPIC mode; EDK2 switches its APs to the
+ * BSP's mode on their first wake (MpLib.c, SetApicMode), the simulator
+ * does it here. xAPIC to x2APIC is setting EXTD with EN set (SDM vol.
+ * 3A, "x2APIC State Transitions").
+ */
+void
+apic_match_bsp(void)
+{
+	uint64_t base = cpu_rdmsr(MSR_APIC_BASE);
+
+	if (apic_x2 && !(base & BASE_X2APIC))
+		cpu_wrmsr(MSR_APIC_BASE, base | BASE_ENABLED | BASE_X2APIC);
+}
+
 /* On the BSP, once: the IDT copy, in idt_buf (APIC_IDT_BYTES). */
 int
 apic_tick_init(uint64_t tsc_per_ms, uint8_t *idt_buf)

@@ -8,6 +8,7 @@ global cpu_rdtsc, cpu_pause, cpu_cpuid, cpu_apic_id
 global cpu_rdmsr, cpu_wrmsr, cpu_sidt, cpu_lidt, cpu_cs, cpu_wait_interrupt
 global cpu_take_pending, cpu_inb, cpu_inl, cpu_outb, cpu_outl
 global cpu_cr0, cpu_cr3, cpu_cr4, cpu_sgdt, cpu_ds
+global cpu_irq_save, cpu_irq_restore, cpu_fence
 
 ; uint64_t cpu_rdtsc(void)
 cpu_rdtsc:
@@ -116,6 +117,29 @@ cpu_wait_interrupt:
 	sti
 	hlt
 	cli
+	ret
+
+; uint64_t cpu_irq_save(void): interrupts off; returns RFLAGS before
+cpu_irq_save:
+	pushfq
+	pop	rax
+	cli
+	ret
+
+; void cpu_irq_restore(uint64_t rflags): interrupts on if they were (IF)
+cpu_irq_restore:
+	test	edi, 0x200
+	jz	.off
+	sti
+.off:
+	ret
+
+; void cpu_fence(void): earlier stores globally visible before what
+; follows, a WRMSR to the x2APIC included (its writes do not serialize;
+; SDM vol. 3A, "x2APIC Register Address Space")
+cpu_fence:
+	mfence
+	lfence
 	ret
 
 ; void cpu_take_pending(void): let an interrupt already pending be taken

@@ -18,30 +18,50 @@
 #define ALL_BUT_SELF	(3u << 18)	/* destination shorthand */
 #define PENDING_TURNS	1000000		/* far beyond any real delivery */
 
-/*
- * Send the command low word to the processor with this APIC id. 0 when
- * it cannot be sent: no APIC found, an id xAPIC cannot address, or a
- * send that never leaves the pending state.
- */
+/* The xAPIC's previous send has left the pending state; 0 if it never
+ * does. */
 static int
-send(uint32_t apic, uint32_t low)
+idle(void)
 {
 	uint32_t turns;
 
-	if (apic_x2) {
-		cpu_wrmsr(MSR_X2_ICR, (uint64_t)apic << 32 | low);
-		return 1;
-	}
-	if (apic_mmio == NULL || apic > 0xff)
-		return 0;
-	apic_mmio[ICR_HIGH / 4] = apic << 24;	/* destination, physical */
-	apic_mmio[ICR_LOW / 4] = low;		/* this write sends it */
 	for (turns = 0; apic_mmio[ICR_LOW / 4] & SEND_PENDING; turns++) {
 		if (turns == PENDING_TURNS)
 			return 0;
 		cpu_pause();
 	}
 	return 1;
+}
+
+/*
+ * Send the command low word to the processor with this APIC id. 0 when
+ * it cannot be sent: no APIC found, an id xAPIC cannot address, or a
+ * send that never leaves the pending state. Interrupts are off while the
+ * two xAPIC registers are written: a handler that sent an IPI between
+ * them (the firmware's, resetting an AP) would change the destination.
+ */
+static int
+send(uint32_t apic, uint32_t low)
+{
+	uint64_t flags;
+	int ok;
+
+	if (apic_x2) {
+		cpu_fence();	/* the slot the processor reads, written first */
+		cpu_wrmsr(MSR_X2_ICR, (uint64_t)apic << 32 | low);
+		return 1;
+	}
+	if (apic_mmio == NULL || apic > 0xff)
+		return 0;
+	flags = cpu_irq_save();
+	ok = idle();
+	if (ok) {
+		apic_mmio[ICR_HIGH / 4] = apic << 24;	/* physical dest. */
+		apic_mmio[ICR_LOW / 4] = low;		/* this write sends */
+		ok = idle();
+	}
+	cpu_irq_restore(flags);
+	return ok;
 }
 
 /*

@@ -25,7 +25,7 @@
 #define TRAMP_FAR32	0x828	/* u32 offset, u16 selector: into 32-bit code */
 #define TRAMP_FAR64	0x830	/* u32 offset, u16 selector: into 64-bit code */
 #define TRAMP_CR3	0x838	/* u64: the BSP's CR3 (must be below 4 GiB) */
-#define TRAMP_CR4	0x840	/* u64: CR4 to load before paging (PAE set) */
+#define TRAMP_CR4	0x840	/* u64: CR4 to load before paging (PAE, LA57) */
 #define TRAMP_CR0	0x848	/* u64: the BSP's CR0 (PG and PE set) */
 #define TRAMP_EFER	0x850	/* u64: EFER bits to set (LME, NXE) */
 #define TRAMP_BSP_GDTR	0x858	/* 10 bytes: the BSP's GDT, for long mode */
@@ -34,7 +34,8 @@
 #define TRAMP_BSP_DS	0x87a	/* u16: the BSP's data selector */
 #define TRAMP_ENTRY	0x880	/* u64: the AP entry (apentry.asm) */
 #define TRAMP_COUNT	0x888	/* u32: slots in use */
-#define TRAMP_SLOTS	0x890	/* the slots, SLOT_SIZE bytes each */
+#define TRAMP_CR4_LONG	0x890	/* u64: the BSP's CR4, loaded in long mode */
+#define TRAMP_SLOTS	0x898	/* the slots, SLOT_SIZE bytes each */
 #define TRAMP_PAGES	2
 #define TRAMP_END	0x2000	/* TRAMP_PAGES * 4 KiB */
 

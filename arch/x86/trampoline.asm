@@ -99,7 +99,7 @@ tramp_pm32:
 	add	esi, ebp		; the slot's linear address
 	MARK	esi, STAGE_PROTECTED
 
-	; IA-32e mode: PAE (in the BSP's CR4), the BSP's page tables (MOV
+	; IA-32e mode: PAE (and LA57 as the BSP has it), the BSP's page tables (MOV
 	; CR3 in protected mode writes 32 bits: they must lie below 4 GiB),
 	; EFER.LME (and NXE if the BSP uses it), then paging on.
 	mov	eax, [ebp + TRAMP_CR4]
@@ -119,6 +119,8 @@ tramp_lm64:
 	mov	esi, esi		; upper halves are not defined after the
 	mov	ebp, ebp		; switch: zero-extend what we keep
 	MARK	rsi, STAGE_LONG
+	mov	rax, [rbp + TRAMP_CR4_LONG]	; the rest of the BSP's CR4,
+	mov	cr4, rax			; now that long mode allows it
 
 	; Leave the page's GDT for the BSP's, and take the BSP's IDT, so the
 	; firmware's exception handlers serve this processor as they serve

@@ -36,6 +36,7 @@ void cpu_take_pending(void);
 extern uint8_t apic_x2;
 extern volatile uint32_t *apic_mmio;
 int apic_init(void);	/* on the BSP: find the APIC's mode; 0 if off */
+void apic_match_bsp(void);	/* on an AP: take the BSP's mode */
 
 /* icr.c: INIT and Startup IPIs to one APIC id, or to every other
  * processor (ICR_ALL); 0 if not sent. */
@@ -49,5 +50,8 @@ uint64_t cpu_cr3(void);
 uint64_t cpu_cr4(void);
 void cpu_sgdt(void *gdtr);
 uint16_t cpu_ds(void);
+uint64_t cpu_irq_save(void);
+void cpu_irq_restore(uint64_t rflags);
+void cpu_fence(void);
 
 #endif

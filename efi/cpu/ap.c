@@ -51,6 +51,7 @@ loop(struct cpu *c)
 __attribute__((ms_abi)) void
 ap_main(struct cpu *c)
 {
+	apic_match_bsp();
 	/* An injected mix-up: the id no processor has (the broadcast id). */
 	if (c->fault == FAULT_APIC)
 		c->apic = 0xffffffffu;

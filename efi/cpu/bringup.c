@@ -149,7 +149,8 @@ cpu_settle(struct cpu *c)
 		c->state = CPU_FAILED;
 		con_error("mp %u reads APIC id %u but MP Services reported %u",
 			  c->mp, c->apic, c->mp_apic);
-	} else if (now - c->tsc_start > machine.ap_timeout) {
+	} else if (now - c->tsc_start > machine.ap_timeout +
+		   (c->native ? machine.native_wait : 0)) {
 		c->stop = 1;	/* should it arrive late, it leaves at once */
 		c->state = CPU_FAILED;
 		con_error("mp %u did not come online within %lu ms", c->mp,
@@ -172,6 +173,8 @@ bringup(struct machine *m, const struct options *o)
 	m->boot_native = o->boot == BOOT_NATIVE;
 	m->init_us = o->init_delay_us;
 	m->sipi_us = o->sipi_delay_us;
+	/* --ap-timeout-ms counts from the last SIPI: the waits come first */
+	m->native_wait = clock_cycles(1) * (m->init_us + 2 * m->sipi_us) / 1000;
 	if (m->mp == NULL && !(m->boot_native && m->ncpu > 1))
 		return;
 	hold_last(m, o->hold);
@@ -212,6 +215,33 @@ give_native_back(struct machine *m, struct cpu *c)
 	native_park(c);
 	if (m->mp && c->mp < m->ncpu)
 		mp_enable(m, c, 1);
+}
+
+/*
+ * After processors started natively went back to the firmware: does it
+ * reach them? One StartupAllAPs of a procedure that counts the APs it
+ * runs on (the give-back's proof; EDK2 wakes each enabled AP).
+ */
+static void
+check_given_back(struct machine *m)
+{
+	uint32_t enabled = 0;
+	int reached;
+
+	if (cpu_plugged_present(m) >= 0) {
+		con_printf("The give-back is not checked: a processor plugged "
+			   "in at runtime would be woken by it, unknown to the "
+			   "firmware.\n");
+		return;
+	}
+	reached = mp_reach_all(m, &enabled);
+	if (reached < 0) {
+		con_error("StartupAllAPs failed after the give-back");
+		return;
+	}
+	con_printf("The firmware reaches %d of its %u enabled application "
+		   "processors after the give-back.\n", reached, enabled);
+	con_trace("giveback reached=%d enabled=%u", reached, enabled);
 }
 
 /* Wait until the firmware has c back (its ap_entry returned). */
@@ -257,9 +287,10 @@ bringup_stop(struct machine *m)
 	for (n = 0; m->mp && n < m->ncpu; n++)
 		if (m->cpu[n].state == CPU_HELD)
 			mp_enable(m, &m->cpu[n], 1);
-	native_release();
 	con_printf("%u AP loops stopped%s\n", stopped,
 		   stuck ? ", some did not" : "");
+	if (native_release() && m->mp)
+		check_given_back(m);
 }
 
 /*
@@ -271,8 +302,8 @@ int
 bringup_pause(struct machine *m)
 {
 	uint64_t deadline = cpu_rdtsc() + clock_cycles(STOP_TIMEOUT_MS);
+	uint32_t n, stuck = 0;
 	struct cpu *c;
-	uint32_t n;
 
 	for (n = 0; n < m->nslot; n++)
 		if (m->cpu[n].state == CPU_ONLINE)
@@ -285,12 +316,14 @@ bringup_pause(struct machine *m)
 				: cpu_reclaim(c, deadline))) {
 			con_error("mp %u did not stop: the check needs idle "
 				  "APs", n);
-			return 0;
-		}
-		if (c->native)
+			stuck++;
+		} else if (c->native) {
 			give_native_back(m, c);
+		}
 	}
-	return 1;
+	if (stuck)		/* the others run again, as they were */
+		bringup_resume(m);
+	return stuck == 0;
 }
 
 void

@@ -84,6 +84,7 @@ struct machine {
 	uint8_t start_native;		/* --start native */
 	uint8_t boot_native;		/* --boot native */
 	uint32_t init_us, sipi_us;	/* --init-delay-us, --sipi-delay-us */
+	uint64_t native_wait;		/* their sum, in TSC cycles */
 };
 
 extern struct machine machine;
@@ -95,6 +96,7 @@ uint64_t mp_start(struct machine *m, struct cpu *c);
 void mp_refresh(struct machine *m, struct cpu *c);
 int mp_done(struct cpu *c);	/* has c's ap_entry returned? */
 uint64_t mp_time_all_empty(struct machine *m);	/* StartupAllAPs, cycles */
+int mp_reach_all(struct machine *m, uint32_t *enabled);
 void mp_stall(unsigned us);
 
 /* bringup.c */
@@ -127,7 +129,7 @@ void native_boot(struct machine *m);	/* every CPU_STARTING native one */
 int native_outcome(struct cpu *c);	/* after the wait: HOTADD_* */
 int native_stop(struct cpu *c, uint64_t deadline);
 void native_park(struct cpu *c);
-void native_release(void);
+int native_release(void);	/* 1 if native starts were made */
 
 /* uefi.c: pages below 1 MiB (0 if none), and giving them back. */
 uint64_t uefi_low_pages(unsigned n);
@@ -143,6 +145,7 @@ void cpus_print(struct machine *m);
 void cpus_count(struct machine *m, uint32_t *active, uint32_t *held,
 		uint32_t *absent);
 const char *cpu_state_name(enum cpu_state s);
+int cpu_plugged_present(const struct machine *m);
 
 
 #endif

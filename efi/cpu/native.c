@@ -46,11 +46,18 @@ bsp_regs(struct tramp_regs *r)
 static uint8_t *
 trampoline(void)
 {
+	static int failed;	/* said once: it would fail the same again */
 	struct tramp_regs r;
 	uint64_t a;
 
-	if (page)
+	if (page || failed)
 		return page;
+	failed = 1;
+	if (!apic_x2 && apic_mmio == NULL) {
+		con_error("native start: the local APIC is off (IA32_APIC_BASE "
+			  "global enable clear); no IPI can be sent");
+		return NULL;
+	}
 	bsp_regs(&r);
 	if (r.cr3 >> 32) {
 		/* MOV CR3 in protected mode loads 32 bits (SDM vol. 3A,
@@ -71,6 +78,7 @@ trampoline(void)
 	tramp_params(page, (uint32_t)a, &r,
 		     (uint32_t)(tramp_pm32 - tramp_start),
 		     (uint32_t)(tramp_lm64 - tramp_start));
+	failed = 0;
 	return page;
 }
 
@@ -127,22 +135,24 @@ wait_from(uint64_t since, uint32_t us)
 
 /*
  * INIT to every processor of b, one wait, the first SIPI to each, one
- * wait, the second (SDM vol. 3A, "MP Initialization Example"). One with
- * an injected timeout, or that work marked failed, gets INIT alone.
- * work(b, n), if given, runs in the INIT wait: the wait is a minimum,
- * and a processor needs nothing before its SIPI. all: b is every other
- * processor, and each IPI goes to all of them in one send. 0 if an IPI
- * could not be sent.
+ * wait, the second, one wait (SDM vol. 3A, "MP Initialization Example").
+ * One with an injected timeout gets INIT alone; one that work marked
+ * failed, or whose IPI could not be sent (it is marked failed, with a
+ * line), gets no more. work(b, n), if given, runs in the INIT wait: the
+ * wait is a minimum, and a processor needs nothing before its SIPI.
+ * all: b is every other processor, and each IPI goes to all of them in
+ * one send. 0 if no IPI was sent.
  */
 static int
 send_ipis(struct cpu **b, uint32_t n, uint64_t (*at)[3],
 	  void (*work)(struct cpu **, uint32_t), int all)
 {
 	uint64_t last = 0;	/* when the round before sent its last IPI */
-	uint32_t k, round;
-	int ok = 1;
+	uint32_t k, round, sent = 0;
 
-	for (round = 0; round < 3 && ok; round++) {
+	con_trace("native count=%u init_delay_us=%u sipi_delay_us=%u", n,
+		  machine.init_us, machine.sipi_us);
+	for (round = 0; round < 4; round++) {
 		if (round == 1 && work)
 			work(b, n);
 		if (round == 1)
@@ -150,19 +160,23 @@ send_ipis(struct cpu **b, uint32_t n, uint64_t (*at)[3],
 		if (round)
 			wait_from(last, round == 1 ? machine.init_us
 						   : machine.sipi_us);
-		for (k = 0; k < n && ok; k++) {
+		for (k = 0; k < n && round < 3; k++) {
 			at[k][round] = 0;	/* not sent */
-			if ((all && k) || (round &&
-			    (b[k]->fault == FAULT_TIMEOUT ||
-			     b[k]->state == CPU_FAILED)))
+			if ((all && k) || b[k]->state == CPU_FAILED ||
+			    (round && b[k]->fault == FAULT_TIMEOUT))
 				continue;
-			ok = ipi(all ? ICR_ALL : b[k]->mp_apic, round > 0);
 			at[k][round] = last = cpu_rdtsc();
+			if (ipi(all ? ICR_ALL : b[k]->mp_apic, round > 0))
+				sent++;
+			else if (all)
+				return 0;
+			else
+				b[k]->state = CPU_FAILED;
 		}
 		for (k = 0; round == 0 && k < n; k++)
 			b[k]->tsc_start = all ? last : at[k][0];
 	}
-	return ok;
+	return sent > 0;
 }
 
 /* The @icr lines of a start, printed once it is over (the console is
@@ -195,8 +209,13 @@ prepare(struct cpu *c, uint32_t k)
 
 	__builtin_memset(s, 0, sizeof *s);
 	s->apic = ICR_ALL;		/* no processor's id, until it is ready */
-	c->native = 1;
 	c->tslot = k;
+	if (!apic_x2 && c->mp_apic > 0xff) {
+		con_error("native start: mp %u has APIC id %u, which xAPIC "
+			  "mode cannot address (the BSP runs xAPIC)", c->mp,
+			  c->mp_apic);
+		return 0;
+	}
 	if (c->stack == NULL && boot_stacks && c->mp < machine.ncpu)
 		c->stack = boot_stacks + (size_t)c->mp * STACK_BYTES;
 	if (c->stack == NULL)
@@ -209,6 +228,7 @@ prepare(struct cpu *c, uint32_t k)
 	s->stack = ((uint64_t)(uintptr_t)c->stack + STACK_BYTES) & ~15ull;
 	s->cpu = (uint64_t)(uintptr_t)c;
 	s->apic = c->mp_apic;
+	c->native = 1;
 	c->report = AP_NONE;
 	c->stop = 0;
 	return 1;
@@ -225,7 +245,7 @@ native_launch(struct machine *m, struct cpu *c)
 	int ok;
 
 	(void)m;
-	c->native = 1;
+	c->native = 0;		/* until its slot is ready */
 	if (trampoline() == NULL || !prepare(c, 0))
 		return HOTADD_ERROR;
 	tramp_use(page, 1);
@@ -288,7 +308,11 @@ boot_batch(struct cpu **b, uint32_t n)
 	} while (pending);
 	trace_ipis(b, n, at, all);
 	for (k = 0; k < n; k++)
-		native_outcome(b[k]);
+		if (native_outcome(b[k]) != HOTADD_OK) {
+			native_park(b[k]);	/* a late arrival stops here */
+			if (machine.mp)
+				mp_enable(&machine, b[k], 1);
+		}
 }
 
 /* Boot: every native CPU_STARTING AP, as many at a time as fit. */
@@ -389,20 +413,27 @@ is_boot_stack(const uint8_t *p)
 void
 native_park(struct cpu *c)
 {
-	if (ipi(c->mp_apic, 0))
-		con_trace("icr apic=%u kind=init vector=0x00", c->mp_apic);
+	uint64_t at = cpu_rdtsc();
+
+	if (icr_init(c->mp_apic))	/* best effort: a failure was said */
+		con_trace_at(at, "icr apic=%u kind=init vector=0x00",
+			     c->mp_apic);
 	if (!is_boot_stack(c->stack))
 		mem_free(c->stack);
 	c->stack = NULL;
 }
 
-/* At exit, with every native processor parked: the page goes back. */
-void
+/* At exit, with every native processor parked: the pages go back.
+ * Returns 1 if there were any (a native start was made). */
+int
 native_release(void)
 {
+	int used = page != NULL;
+
 	if (page)
 		uefi_free_pages((uint64_t)(uintptr_t)page, TRAMP_PAGES);
 	mem_free(boot_stacks);
 	page = NULL;
 	boot_stacks = NULL;
+	return used;
 }

@@ -47,6 +47,8 @@ give_back(struct machine *m, struct cpu *c)
 		native_park(c);	/* it never left the firmware's "disabled" */
 		return;
 	}
+	if (m->mp == NULL || c->mp >= m->ncpu)
+		return;		/* not MP Services': nothing was started */
 	if (!cpu_reclaim(c, cpu_rdtsc() + clock_cycles(RECLAIM_MS))) {
 		con_printf("mp %u has not returned to the firmware yet; it "
 			   "stays enabled until it does\n", c->mp);

@@ -101,3 +101,21 @@ cpus_print(struct machine *m)
 			  group, number, source(c));
 	}
 }
+
+/*
+ * The first slot plugged in at runtime and present now, or -1. MP
+ * Services do not know such a processor, yet their StartupAllAPs wakes
+ * every AP by broadcast (EDK2: MpLib.c, WakeUpAP), which would run the
+ * firmware's AP code on it as nobody: the simulator calls no
+ * StartupAllAPs while one is there.
+ */
+int
+cpu_plugged_present(const struct machine *m)
+{
+	uint32_t n;
+
+	for (n = m->ncpu; n < m->nslot; n++)
+		if (m->cpu[n].state != CPU_ABSENT)
+			return (int)n;
+	return -1;
+}

@@ -45,9 +45,12 @@ tramp_params(uint8_t *page, uint32_t base, const struct tramp_regs *r,
 	put(page + TRAMP_FAR64, base + lm64, 4);
 	put(page + TRAMP_FAR64 + 4, TRAMP_CODE64, 2);
 	put(page + TRAMP_CR3, r->cr3, 8);
-	/* PCIDE may be set only in IA-32e mode: the processor runs without
-	 * PCIDs, as the firmware's own APs do. */
-	put(page + TRAMP_CR4, (r->cr4 | CR4_PAE) & ~CR4_PCIDE, 8);
+	/* Before paging, only what the switch needs: PAE, and LA57 if the
+	 * BSP's tables have five levels. The rest of the BSP's CR4 comes in
+	 * long mode: some bits may not be set before (PCIDE only in IA-32e
+	 * mode, CET only with CR0.WP; SDM vol. 3A, "CR4"). */
+	put(page + TRAMP_CR4, CR4_PAE | (r->cr4 & CR4_LA57), 8);
+	put(page + TRAMP_CR4_LONG, r->cr4, 8);
 	put(page + TRAMP_CR0, r->cr0, 8);
 	put(page + TRAMP_EFER, r->efer & (EFER_LME | EFER_NXE), 8);
 	__builtin_memcpy(page + TRAMP_BSP_GDTR, r->gdtr, 10);

@@ -43,6 +43,7 @@ _Static_assert(sizeof(struct tramp_slot) == SLOT_SIZE, "offsets.h");
 #define EFER_LME	(1ull << 8)
 #define EFER_NXE	(1ull << 11)
 #define CR4_PAE		(1ull << 5)
+#define CR4_LA57	(1ull << 12)
 #define CR4_PCIDE	(1ull << 17)
 
 /*

@@ -188,3 +188,29 @@ mp_time_all_empty(struct machine *m)
 		return 0;
 	return cpu_rdtsc() - t0;
 }
+
+static VOID EFIAPI
+count_me(VOID *arg)
+{
+	__atomic_add_fetch((volatile uint32_t *)arg, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * How many APs a blocking StartupAllAPs reaches (each runs a procedure
+ * that counts itself), against how many are enabled; -1 if it fails.
+ */
+int
+mp_reach_all(struct machine *m, uint32_t *enabled)
+{
+	volatile uint32_t ran = 0;
+	UINTN n, e;
+
+	if (EFI_ERROR(uefi_call_wrapper(MP(m)->GetNumberOfProcessors, 3,
+					MP(m), &n, &e)) ||
+	    EFI_ERROR(uefi_call_wrapper(MP(m)->StartupAllAPs, 7, MP(m),
+					count_me, FALSE, NULL, 1000000,
+					(VOID *)&ran, NULL)))
+		return -1;
+	*enabled = (uint32_t)e - 1;	/* the BSP counts as enabled */
+	return (int)ran;
+}

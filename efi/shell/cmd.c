@@ -141,6 +141,13 @@ cmd_check(int argc, char **argv)
 		con_error("check: no MP Services to check");
 		return CMD_ERROR;
 	}
+	if (cpu_plugged_present(&machine) >= 0) {
+		con_error("check: slot %d was plugged in at runtime; the "
+			  "firmware's broadcasts would wake it unknown to MP "
+			  "Services, so the check is not run",
+			  cpu_plugged_present(&machine));
+		return CMD_ERROR;
+	}
 	if (!bringup_pause(&machine))
 		return CMD_ERROR;
 	ok = check_run(&machine);

@@ -112,17 +112,21 @@ static void
 control_registers_as_the_mode_switch_needs(void **state)
 {
 	(void)state;
-	/* PAE forced on, PCIDE off (#GP outside IA-32e mode) */
-	fill(0x7f801000, 0x20668 & ~CR4_PAE, EFER_LME | EFER_NXE | 0x401);
-	assert_int_equal(get(page + TRAMP_CR4, 8),
-			 (0x20668 | CR4_PAE) & ~CR4_PCIDE);
+	/* before paging: PAE and nothing else of a BSP without LA57 (its
+	 * PCIDE would #GP outside IA-32e mode, CET without CR0.WP) */
+	fill(0x7f801000, 0x820668 & ~CR4_PAE, EFER_LME | EFER_NXE | 0x401);
+	assert_int_equal(get(page + TRAMP_CR4, 8), CR4_PAE);
+	/* in long mode: the BSP's, whole */
+	assert_int_equal(get(page + TRAMP_CR4_LONG, 8), 0x820668 & ~CR4_PAE);
 	/* only LME and NXE are taken from the BSP's EFER (LMA and SCE are
 	 * not the trampoline's to set) */
 	assert_int_equal(get(page + TRAMP_EFER, 8), EFER_LME | EFER_NXE);
 	assert_int_equal(get(page + TRAMP_CR3, 8), 0x7f801000);
 	assert_int_equal(get(page + TRAMP_CR0, 8), 0x80010033);
-	fill(0x7f801000, 0x668, EFER_LME);
+	fill(0x7f801000, 0x668 | CR4_LA57, EFER_LME);
 	assert_int_equal(get(page + TRAMP_EFER, 8), EFER_LME);
+	/* five-level tables: LA57 before paging, or the switch faults */
+	assert_int_equal(get(page + TRAMP_CR4, 8), CR4_PAE | CR4_LA57);
 }
 
 static void

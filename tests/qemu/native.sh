@@ -33,6 +33,7 @@ cpus"
 	echo "$gaps" | awk '{ exit !($1 >= 10000 && $2 >= 200) }' ||
 		fail "INIT-SIPI-SIPI gaps (us) are $gaps, not >= 10000 and >= 200"
 	expect_count 4 '^@stage apic=2 '
+	expect '^@native count=1 init_delay_us=10000 sipi_delay_us=200$'
 	expect_none 'INVARIANT|^@verifier|^@error'
 }
 
@@ -40,7 +41,8 @@ cpus"
 case_native_no_delays() {
 	boot native_nodelay 2 "--trace --batch --hold 1 --start native --init-delay-us 0 --sipi-delay-us 0
 add next"
-	expect_order '^@icr apic=1 kind=init ' '^@icr apic=1 kind=sipi ' \
+	expect_order '^@native count=1 init_delay_us=0 sipi_delay_us=0$' \
+		'^@icr apic=1 kind=init ' '^@icr apic=1 kind=sipi ' \
 		'^@stage apic=1 stage=c$' \
 		"^@add mp=1 nt=1 status=$OK active=2 method=native$"
 	expect_none '^@error'
@@ -100,6 +102,7 @@ add 3"
 		"^@add mp=3 nt=3 status=$OK active=4 method=native$"
 	expect_count 2 '^@stage apic=3 stage=real$'
 	expect_count 1 '^@stage apic=3 stage=protected$'
+	expect '^@giveback reached=3 enabled=3$'
 }
 
 # Given back: the firmware's self-check, with the natively started
@@ -115,6 +118,9 @@ ipi"
 	expect_none 'result=fail'
 	# the check ran WhoAmI on all three given-back processors
 	expect '^@check id=whoami-ap result=pass '
+	# and after the exit's give-back, the firmware reaches all three
+	expect '^The firmware reaches 3 of its 3 enabled application processors after the give-back\.$'
+	expect '^@giveback reached=3 enabled=3$'
 	expect_order '^@checked' '^@ipi count=4 ran=0,1,2,3$'
 	# each: INIT to start (add), INIT to park (check), INIT to start
 	# again, INIT to park at exit; the trampoline reached C twice
@@ -131,13 +137,20 @@ cpus"
 	expect '^@count active=1 max=1 '
 	expect_none '^@icr '
 }
-case_native_smp4() { add_all native4 4 "--hold 3 --start native" 1 3 native; }
+# (each add reached the trampoline's C stage: the start was native)
+case_native_smp4() {
+	add_all native4 4 "--hold 3 --start native" 1 3 native
+	expect_count 3 '^@stage apic=[0-9]+ stage=c$'
+}
 case_native_smp16() {
 	add_all native16 16 "--hold 8 --group-size 4 --start native" 8 8 native
 	expect '^@count active=16 max=16 groups=4$'
+	expect_count 8 '^@stage apic=[0-9]+ stage=c$'
 }
 case_native_smp64() {
 	add_all native64 64 "--hold 32 --quiet --start native --init-delay-us 0 --sipi-delay-us 0" 32 32 native
+	expect_count 32 '^@stage apic=[0-9]+ stage=c$'
+	expect '^@giveback reached=63 enabled=63$'
 }
 
 # --boot native: the boot APs too, INIT to each, one wait, the SIPIs; a
@@ -157,6 +170,7 @@ ipi"
 	# at boot, before the first SIPI, both had their INIT (one wait)
 	expect_order '^@icr apic=2 kind=init ' '^@icr apic=1 kind=sipi '
 	expect_none '^@icr apic=3 |^@icr apic=all'
+	expect '^@giveback reached=3 enabled=3$'
 	expect_none 'INVARIANT|^@verifier|^@error'
 }
 
