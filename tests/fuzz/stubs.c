@@ -208,6 +208,14 @@ con_save(void)
 static int mp_services;
 struct machine machine = { .mp = &mp_services };
 
+/* No processor was plugged in: `check` may run. */
+int
+cpu_plugged_present(const struct machine *m)
+{
+	CHECK(m == &machine, "cpu_plugged_present: another machine");
+	return -1;
+}
+
 int
 bringup_pause(struct machine *m)
 {
