@@ -161,6 +161,40 @@ cpu_settle(struct cpu *c)
 	return 0;
 }
 
+#define INIT_WAKE_US 2000	/* a wake by INIT takes its wait, ~10 ms */
+
+/*
+ * Before a native start of processors MP Services own: will the
+ * firmware reach them again? A processor the simulator gives back is
+ * parked by INIT; firmware that wakes idle APs by INIT-SIPI-SIPI (EDK2's
+ * HLT loop, OVMF's) restarts it, firmware that wakes them by a memory
+ * write (MWAIT or run loop) never would. The wake-up time of one idle AP
+ * tells which (docs/bringup.md); the simulator then keeps to MP Services
+ * for the firmware's processors.
+ */
+static void
+probe_wake(struct machine *m)
+{
+	uint32_t n = m->bsp ? 0 : 1;
+	uint64_t us;
+
+	if (m->mp == NULL || m->ncpu < 2 ||
+	    !(m->start_native || m->boot_native))
+		return;
+	us = mp_wake_us(m, n);
+	con_trace("wake mp=%u us=%lu by=%s", n, us,
+		  us >= INIT_WAKE_US ? "init" : "write");
+	if (us >= INIT_WAKE_US || us == 0)
+		return;
+	m->wake_by_write = 1;
+	m->start_native = m->boot_native = 0;
+	con_printf("This firmware wakes an idle AP in %lu us, by a memory "
+		   "write (an MWAIT or run loop), not by INIT: a processor "
+		   "parked by INIT would never answer it again, so its "
+		   "processors are started through MP Services (only "
+		   "plugged ones natively).\n", us);
+}
+
 void
 bringup(struct machine *m, const struct options *o)
 {
@@ -175,6 +209,7 @@ bringup(struct machine *m, const struct options *o)
 	m->sipi_us = o->sipi_delay_us;
 	/* --ap-timeout-ms counts from the last SIPI: the waits come first */
 	m->native_wait = clock_cycles(1) * (m->init_us + 2 * m->sipi_us) / 1000;
+	probe_wake(m);
 	if (m->mp == NULL && !(m->boot_native && m->ncpu > 1))
 		return;
 	hold_last(m, o->hold);

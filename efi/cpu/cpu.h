@@ -83,6 +83,9 @@ struct machine {
 	uint64_t bringup_cycles;	/* boot: first start to last online */
 	uint8_t start_native;		/* --start native */
 	uint8_t boot_native;		/* --boot native */
+	uint8_t wake_by_write;		/* the firmware wakes idle APs by a
+					   memory write: no native start of
+					   its processors (bringup.c) */
 	uint32_t init_us, sipi_us;	/* --init-delay-us, --sipi-delay-us */
 	uint64_t native_wait;		/* their sum, in TSC cycles */
 };
@@ -97,6 +100,7 @@ void mp_refresh(struct machine *m, struct cpu *c);
 int mp_done(struct cpu *c);	/* has c's ap_entry returned? */
 uint64_t mp_time_all_empty(struct machine *m);	/* StartupAllAPs, cycles */
 int mp_reach_all(struct machine *m, uint32_t *enabled);
+uint64_t mp_wake_us(struct machine *m, uint32_t n);
 void mp_stall(unsigned us);
 
 /* bringup.c */

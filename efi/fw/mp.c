@@ -214,3 +214,21 @@ mp_reach_all(struct machine *m, uint32_t *enabled)
 	*enabled = (uint32_t)e - 1;	/* the BSP counts as enabled */
 	return (int)ran;
 }
+
+/*
+ * How long the firmware takes to wake an idle AP: a blocking StartupThisAP
+ * of an empty procedure on AP n, in microseconds (0 if it fails). Where
+ * idle APs halt, EDK2 wakes them by INIT, its PcdCpuInitIpiDelayInMicro-
+ * Seconds (10 ms by default) and two SIPIs; where they wait in MWAIT or
+ * spin, by a memory write, in microseconds (MpLib.c, WakeUpAP).
+ */
+uint64_t
+mp_wake_us(struct machine *m, uint32_t n)
+{
+	uint64_t t0 = cpu_rdtsc();
+
+	if (EFI_ERROR(uefi_call_wrapper(MP(m)->StartupThisAP, 7, MP(m), empty,
+					n, NULL, 1000000, NULL, NULL)))
+		return 0;
+	return clock_us(cpu_rdtsc() - t0);
+}

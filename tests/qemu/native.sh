@@ -34,6 +34,8 @@ cpus"
 		fail "INIT-SIPI-SIPI gaps (us) are $gaps, not >= 10000 and >= 200"
 	expect_count 4 '^@stage apic=2 '
 	expect '^@native count=1 init_delay_us=10000 sipi_delay_us=200$'
+	# OVMF wakes idle APs by INIT-SIPI-SIPI (HLT loop): native is safe
+	expect_order '^@wake mp=1 us=[0-9]+ by=init$' '^@ready '
 	expect_none 'INVARIANT|^@verifier|^@error'
 }
 
@@ -171,6 +173,7 @@ ipi"
 	expect_order '^@icr apic=2 kind=init ' '^@icr apic=1 kind=sipi '
 	expect_none '^@icr apic=3 |^@icr apic=all'
 	expect '^@giveback reached=3 enabled=3$'
+	expect_order '^@wake mp=1 us=[0-9]+ by=init$' '^@icr apic=1 kind=init '
 	expect_none 'INVARIANT|^@verifier|^@error'
 }
 
