@@ -49,7 +49,7 @@ static const struct opt opts[] = {
 	{ "--init-delay-us", NUM, F(init_delay_us), 1000000, "US",
 	  "native start: wait after INIT (default 10000, the SDM's)" },
 	{ "--sipi-delay-us", NUM, F(sipi_delay_us), 1000000, "US",
-	  "native start: wait after each SIPI (default 200, the SDM's)" },
+	  "native start: wait after each of the two SIPIs (default 200)" },
 	{ "--plugged", CHOICE, F(plugged), 0, "auto|hold",
 	  "a plugged processor is added at once (auto) or held" },
 	{ "--trace", FLAG, F(trace), 0, 0,
