@@ -1,9 +1,10 @@
 /*
  * bringup.c: boot-time bring-up. Held processors are disabled in MP
  * Services, so the firmware never dispatches to them until the simulator
- * hot-adds them; every other AP is started in the simulator's own loop
- * (ap.c) and must report online within --ap-timeout-ms. The BSP is NT
- * index 0; online APs get 1..k in MP Services order.
+ * hot-adds them; every other AP is started, all with one StartupAllAPs,
+ * in the simulator's own loop (ap.c) and must report online within
+ * --ap-timeout-ms. The BSP is NT index 0; online APs get 1..k in MP
+ * Services order.
  */
 #include "con.h"
 #include "cpu.h"
@@ -84,31 +85,67 @@ hold_packages(struct machine *m, const uint8_t *list)
 	}
 }
 
+/*
+ * Decide c's part in the boot start. StartupAllAPs dispatches to every AP
+ * not disabled in MP Services (EDK2 MpLib.c:StartupAllCPUsWorker), so one
+ * that is not to run the loop is disabled first: a held one until it is
+ * added, one that failed its self-test only until the start is under way
+ * (sidelined). An AP the firmware has disabled is not started.
+ */
 static void
-launch(struct machine *m, struct cpu *c)
+prepare(struct machine *m, struct cpu *c)
 {
 	uint64_t s;
 
-	if (c->state == CPU_HELD) {
+	if (c->state != CPU_HELD && !(c->flags & PROCESSOR_ENABLED_BIT)) {
+		con_error("mp %u is disabled in MP Services: not started",
+			  c->mp);
+		c->state = CPU_FAILED;
+		return;
+	}
+	if (c->state != CPU_HELD &&
+	    !(c->flags & PROCESSOR_HEALTH_STATUS_BIT)) {
+		con_printf("mp %u failed its self-test: not started\n", c->mp);
+		c->state = CPU_FAILED;
+	}
+	if (c->state == CPU_HELD || c->state == CPU_FAILED) {
 		s = mp_enable(m, c, 0);
 		if (s)
 			con_error("EnableDisableAP(%u, FALSE) failed (status "
-				  "%lx); it stays held", c->mp, s);
-		return;
-	}
-	if (!(c->flags & PROCESSOR_HEALTH_STATUS_BIT)) {
-		con_printf("mp %u failed its self-test: not started\n", c->mp);
-		c->state = CPU_FAILED;
-		return;
-	}
-	s = mp_start(m, c);
-	if (s) {
-		con_error("StartupThisAP(%u) failed (status %lx): processor "
-			  "marked failed", c->mp, s);
-		c->state = CPU_FAILED;
+				  "%lx)", c->mp, s);
 		return;
 	}
 	c->state = CPU_STARTING;
+}
+
+static int
+sidelined(struct cpu *c)
+{
+	return c->state == CPU_FAILED && (c->flags & PROCESSOR_ENABLED_BIT) &&
+	       !(c->flags & PROCESSOR_HEALTH_STATUS_BIT);
+}
+
+/* One StartupAllAPs for every AP marked CPU_STARTING (mp.c). */
+static void
+start_all(struct machine *m)
+{
+	uint32_t n, count;
+	uint64_t s;
+
+	con_explain("StartupAllAPs(ap_entry_all, non-blocking): one call "
+		    "starts every AP that is neither held nor failed; the "
+		    "firmware wakes them all at once, and each finds its own "
+		    "slot by its APIC id.");
+	s = mp_start_all(m, &count);
+	con_trace("bringup method=mp call=StartupAllAPs aps=%u status=0x%lx",
+		  count, s);
+	if (!s)
+		return;
+	con_error("StartupAllAPs failed (status %lx): the %u processors it "
+		  "was to start are marked failed", s, count);
+	for (n = 0; n < m->ncpu; n++)
+		if (m->cpu[n].state == CPU_STARTING)
+			m->cpu[n].state = CPU_FAILED;
 }
 
 /* The AP's own times, printed once the waiting is over: the console is
@@ -165,7 +202,11 @@ bringup(struct machine *m, const struct options *o)
 	t0 = cpu_rdtsc();
 	for (n = 0; n < m->ncpu; n++)
 		if (is_ap(m, n))
-			launch(m, &m->cpu[n]);
+			prepare(m, &m->cpu[n]);
+	start_all(m);
+	for (n = 0; n < m->ncpu; n++)
+		if (n != m->bsp && sidelined(&m->cpu[n]))
+			mp_enable(m, &m->cpu[n], 1);
 	do {
 		pending = 0;
 		for (n = 0; n < m->ncpu; n++)
@@ -173,6 +214,10 @@ bringup(struct machine *m, const struct options *o)
 				pending += cpu_settle(&m->cpu[n]);
 		cpu_pause();
 	} while (pending);
+	if (m->strays)
+		con_error("%u processor%s found no slot by APIC id (the last "
+			  "read %u) and returned at once", m->strays,
+			  m->strays > 1 ? "s" : "", m->stray_apic);
 	for (n = 0; n < m->ncpu; n++) {
 		c = &m->cpu[n];
 		if (c->state != CPU_ONLINE)
@@ -196,6 +241,40 @@ cpu_reclaim(struct cpu *c, uint64_t deadline)
 	return 1;
 }
 
+/* Has c left the simulator's code (and so gone back to the firmware,
+ * or is about to)? */
+static int
+left(struct cpu *c)
+{
+	uint32_t r = __atomic_load_n(&c->report, __ATOMIC_ACQUIRE);
+
+	return r == AP_STOPPED || r == AP_BAD_APIC;
+}
+
+/*
+ * Wait until deadline for every started AP to be back in the firmware;
+ * returns how many are not. Each is named unless it has left the
+ * simulator's code: an AP of the boot start is back only when all of them
+ * are (mp.c:mp_done), and is not blamed for another's delay.
+ */
+static uint32_t
+reclaim_all(struct machine *m, uint64_t deadline, const char *why)
+{
+	uint32_t n, late = 0;
+	struct cpu *c;
+
+	for (n = 0; n < m->ncpu; n++) {
+		c = &m->cpu[n];
+		if (cpu_reclaim(c, deadline))
+			continue;
+		late++;
+		if (!left(c))
+			con_error("mp %u did not stop within %u ms%s", n,
+				  STOP_TIMEOUT_MS, why);
+	}
+	return late;
+}
+
 /*
  * Tell every AP loop to stop and see each one stop, then give the held
  * processors back to the firmware enabled, as it had them.
@@ -204,28 +283,18 @@ void
 bringup_stop(struct machine *m)
 {
 	uint64_t deadline = cpu_rdtsc() + clock_cycles(STOP_TIMEOUT_MS);
-	uint32_t n, stopped = 0, stuck = 0;
-	struct cpu *c;
+	uint32_t n, running = 0, late;
 
-	for (n = 0; n < m->ncpu; n++)
-		__atomic_store_n(&m->cpu[n].stop, 1, __ATOMIC_RELEASE);
 	for (n = 0; n < m->ncpu; n++) {
-		c = &m->cpu[n];
-		if (!c->running)
-			continue;
-		if (cpu_reclaim(c, deadline)) {
-			stopped++;
-		} else {
-			stuck++;
-			con_error("mp %u did not stop within %u ms", n,
-				  STOP_TIMEOUT_MS);
-		}
+		__atomic_store_n(&m->cpu[n].stop, 1, __ATOMIC_RELEASE);
+		running += m->cpu[n].running;
 	}
+	late = reclaim_all(m, deadline, "");
 	for (n = 0; n < m->ncpu; n++)
 		if (m->cpu[n].state == CPU_HELD)
 			mp_enable(m, &m->cpu[n], 1);
-	con_printf("%u AP loops stopped%s\n", stopped,
-		   stuck ? ", some did not" : "");
+	con_printf("%u AP loops stopped%s\n", running - late,
+		   late ? ", some did not" : "");
 }
 
 /*
@@ -242,14 +311,7 @@ bringup_pause(struct machine *m)
 	for (n = 0; n < m->ncpu; n++)
 		if (m->cpu[n].state == CPU_ONLINE)
 			__atomic_store_n(&m->cpu[n].stop, 1, __ATOMIC_RELEASE);
-	for (n = 0; n < m->ncpu; n++)
-		if (m->cpu[n].state == CPU_ONLINE &&
-		    !cpu_reclaim(&m->cpu[n], deadline)) {
-			con_error("mp %u did not stop: the check needs idle "
-				  "APs", n);
-			return 0;
-		}
-	return 1;
+	return reclaim_all(m, deadline, ": the check needs idle APs") == 0;
 }
 
 void
