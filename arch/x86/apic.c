@@ -64,7 +64,44 @@ set_gate(uint8_t *g, uint64_t handler, uint16_t cs)
 	g[12] = g[13] = g[14] = g[15] = 0;
 }
 
-/* On the BSP, once: the IDT copy. The APs share the BSP's APIC mode. */
+/* The timer's rate is not architectural: count it against the TSC. */
+static uint32_t
+calibrate(void)
+{
+	uint64_t t0;
+
+	wr(LVT_TIMER, LVT_MASKED | TICK_VECTOR);
+	wr(TIMER_INITIAL, 0xffffffffu);
+	t0 = cpu_rdtsc();
+	while (cpu_rdtsc() - t0 < tsc_per_tick)
+		cpu_pause();
+	return 0xffffffffu - rd(TIMER_CURRENT);
+}
+
+/*
+ * Count the rate once, on the BSP, if the firmware leaves the BSP's timer
+ * masked (OVMF ticks with the 8254), and put the timer back as it was.
+ * Otherwise the first AP counts it: each AP that comes online before the
+ * count is known spins a tick long, which at a boot start of many APs
+ * takes the processor (under emulation, the host) from the others.
+ */
+static void
+calibrate_on_bsp(void)
+{
+	uint32_t lvt = rd(LVT_TIMER), initial = rd(TIMER_INITIAL);
+	uint32_t divide = rd(TIMER_DIVIDE);
+
+	if (!(lvt & LVT_MASKED))
+		return;
+	wr(TIMER_DIVIDE, DIVIDE_BY_16);
+	count_per_tick = calibrate();
+	wr(LVT_TIMER, lvt);
+	wr(TIMER_DIVIDE, divide);
+	wr(TIMER_INITIAL, initial);
+}
+
+/* On the BSP, once: the IDT copy, and the timer's rate if it can be had
+ * here. The APs share the BSP's APIC mode. */
 int
 apic_tick_init(uint64_t tsc_per_ms)
 {
@@ -85,22 +122,9 @@ apic_tick_init(uint64_t tsc_per_ms)
 	tick_idtr.limit = sizeof idt - 1;
 	tick_idtr.base = (uint64_t)idt;
 	tsc_per_tick = tsc_per_ms;
+	calibrate_on_bsp();
 	ready = 1;
 	return 1;
-}
-
-/* The timer's rate is not architectural: count it against the TSC. */
-static uint32_t
-calibrate(void)
-{
-	uint64_t t0;
-
-	wr(LVT_TIMER, LVT_MASKED | TICK_VECTOR);
-	wr(TIMER_INITIAL, 0xffffffffu);
-	t0 = cpu_rdtsc();
-	while (cpu_rdtsc() - t0 < tsc_per_tick)
-		cpu_pause();
-	return 0xffffffffu - rd(TIMER_CURRENT);
 }
 
 /* On an AP: tick once a millisecond. 0 if there is no APIC to use. */

@@ -125,27 +125,31 @@ sidelined(struct cpu *c)
 	       !(c->flags & PROCESSOR_HEALTH_STATUS_BIT);
 }
 
-/* One StartupAllAPs for every AP marked CPU_STARTING (mp.c). */
-static void
-start_all(struct machine *m)
+/*
+ * One StartupAllAPs for every AP marked CPU_STARTING (mp.c); its @bringup
+ * line is printed once they have settled, with the time of the call: the
+ * console is slow under emulation, and printing would take the emulator
+ * from the APs being woken.
+ */
+static uint64_t
+start_all(struct machine *m, uint32_t *count)
 {
-	uint32_t n, count;
 	uint64_t s;
+	uint32_t n;
 
 	con_explain("StartupAllAPs(ap_entry_all, non-blocking): one call "
 		    "starts every AP that is neither held nor failed; the "
 		    "firmware wakes them all at once, and each finds its own "
 		    "slot by its APIC id.");
-	s = mp_start_all(m, &count);
-	con_trace("bringup method=mp call=StartupAllAPs aps=%u status=0x%lx",
-		  count, s);
+	s = mp_start_all(m, count);
 	if (!s)
-		return;
+		return 0;
 	con_error("StartupAllAPs failed (status %lx): the %u processors it "
-		  "was to start are marked failed", s, count);
+		  "was to start are marked failed", s, *count);
 	for (n = 0; n < m->ncpu; n++)
 		if (m->cpu[n].state == CPU_STARTING)
 			m->cpu[n].state = CPU_FAILED;
+	return s;
 }
 
 /* The AP's own times, printed once the waiting is over: the console is
@@ -189,9 +193,9 @@ cpu_settle(struct cpu *c)
 void
 bringup(struct machine *m, const struct options *o)
 {
-	uint32_t n, pending, index = 1;
+	uint32_t n, pending, count, index = 1;
+	uint64_t t0, t1, s;
 	struct cpu *c;
-	uint64_t t0;
 
 	m->ap_timeout = clock_cycles(o->ap_timeout_ms);
 	if (m->mp == NULL)
@@ -203,7 +207,8 @@ bringup(struct machine *m, const struct options *o)
 	for (n = 0; n < m->ncpu; n++)
 		if (is_ap(m, n))
 			prepare(m, &m->cpu[n]);
-	start_all(m);
+	t1 = cpu_rdtsc();
+	s = start_all(m, &count);
 	for (n = 0; n < m->ncpu; n++)
 		if (n != m->bsp && sidelined(&m->cpu[n]))
 			mp_enable(m, &m->cpu[n], 1);
@@ -214,6 +219,8 @@ bringup(struct machine *m, const struct options *o)
 				pending += cpu_settle(&m->cpu[n]);
 		cpu_pause();
 	} while (pending);
+	con_trace_at(t1, "bringup method=mp call=StartupAllAPs aps=%u "
+		     "status=0x%lx", count, s);
 	if (m->strays)
 		con_error("%u processor%s found no slot by APIC id (the last "
 			  "read %u) and returned at once", m->strays,
