@@ -16,6 +16,7 @@
 #define BASE_X2APIC	(1u << 10)
 #define BASE_ENABLED	(1u << 11)
 #define TICK_VECTOR	0xf1	/* unused by the firmware's APs */
+#define FIRST_TICKS	20	/* the first tick's delay, in ticks */
 
 /* Register offsets in the xAPIC page; the x2APIC MSR is 0x800 + off/16. */
 #define LVT_TIMER	0x320
@@ -127,7 +128,14 @@ apic_tick_init(uint64_t tsc_per_ms)
 	return 1;
 }
 
-/* On an AP: tick once a millisecond. 0 if there is no APIC to use. */
+/*
+ * On an AP: tick once a millisecond, the first tick only after
+ * FIRST_TICKS of them (apic_tick_steady then sets the period). The APs of
+ * the boot start come online within a few milliseconds of one another,
+ * and the ticks of those already online would take the machine (under
+ * emulation, the host: 63 APs ticking keep QEMU's TCG busy on more than
+ * one host core) from those still waking. 0 if there is no APIC to use.
+ */
 int
 apic_tick_start(struct idtr *saved)
 {
@@ -146,8 +154,16 @@ apic_tick_start(struct idtr *saved)
 	cpu_sidt(saved);
 	cpu_lidt(&tick_idtr);
 	wr(LVT_TIMER, LVT_PERIODIC | TICK_VECTOR);
-	wr(TIMER_INITIAL, n);
+	wr(TIMER_INITIAL, n * FIRST_TICKS);
 	return 1;
+}
+
+/* After the first tick: a write to the initial count restarts the
+ * countdown from the new value (SDM Vol. 3A, 11.5.4). */
+void
+apic_tick_steady(void)
+{
+	wr(TIMER_INITIAL, __atomic_load_n(&count_per_tick, __ATOMIC_RELAXED));
 }
 
 /* Stop the tick, take one already pending, give the firmware its IDT. */

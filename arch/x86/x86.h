@@ -29,6 +29,7 @@ struct idtr {
 
 int apic_tick_init(uint64_t tsc_per_ms);
 int apic_tick_start(struct idtr *saved);
+void apic_tick_steady(void);
 void apic_tick_stop(const struct idtr *saved);
 void apic_tick_handler(void);
 void cpu_take_pending(void);

@@ -28,7 +28,7 @@ static void
 loop(struct cpu *c)
 {
 	struct idtr fw;
-	int tick = apic_tick_start(&fw);
+	int tick = apic_tick_start(&fw), first = tick;
 
 	while (!stopping(c)) {
 		ipi_poll(c);
@@ -38,6 +38,10 @@ loop(struct cpu *c)
 			cpu_wait_interrupt();
 		else
 			cpu_pause();
+		if (first) {		/* that was the first tick, a late one */
+			apic_tick_steady();
+			first = 0;
+		}
 	}
 	if (tick)
 		apic_tick_stop(&fw);
