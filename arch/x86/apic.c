@@ -16,6 +16,7 @@
 #define BASE_X2APIC	(1u << 10)
 #define BASE_ENABLED	(1u << 11)
 #define TICK_VECTOR	0xf1	/* unused by the firmware's APs */
+#define FIRST_TICKS	20	/* the first tick's delay, in ticks */
 
 /* Register offsets in the xAPIC page; the x2APIC MSR is 0x800 + off/16. */
 #define SPURIOUS	0x0f0
@@ -99,7 +100,44 @@ apic_match_bsp(void)
 		cpu_wrmsr(MSR_APIC_BASE, base | BASE_ENABLED | BASE_X2APIC);
 }
 
-/* On the BSP, once: the IDT copy, in idt_buf (APIC_IDT_BYTES). */
+/* The timer's rate is not architectural: count it against the TSC. */
+static uint32_t
+calibrate(void)
+{
+	uint64_t t0;
+
+	wr(LVT_TIMER, LVT_MASKED | TICK_VECTOR);
+	wr(TIMER_INITIAL, 0xffffffffu);
+	t0 = cpu_rdtsc();
+	while (cpu_rdtsc() - t0 < tsc_per_tick)
+		cpu_pause();
+	return 0xffffffffu - rd(TIMER_CURRENT);
+}
+
+/*
+ * Count the rate once, on the BSP, if the firmware leaves the BSP's timer
+ * masked (OVMF ticks with the 8254), and put the timer back as it was.
+ * Otherwise the first AP counts it: each AP that comes online before the
+ * count is known spins a tick long, which at a boot start of many APs
+ * takes the processor (under emulation, the host) from the others.
+ */
+static void
+calibrate_on_bsp(void)
+{
+	uint32_t lvt = rd(LVT_TIMER), initial = rd(TIMER_INITIAL);
+	uint32_t divide = rd(TIMER_DIVIDE);
+
+	if (!(lvt & LVT_MASKED))
+		return;
+	wr(TIMER_DIVIDE, DIVIDE_BY_16);
+	count_per_tick = calibrate();
+	wr(LVT_TIMER, lvt);
+	wr(TIMER_DIVIDE, divide);
+	wr(TIMER_INITIAL, initial);
+}
+
+/* On the BSP, once: the IDT copy, in idt_buf (APIC_IDT_BYTES), and the
+ * timer's rate if it can be had here. */
 int
 apic_tick_init(uint64_t tsc_per_ms, uint8_t *idt_buf)
 {
@@ -120,25 +158,19 @@ apic_tick_init(uint64_t tsc_per_ms, uint8_t *idt_buf)
 	tick_idtr.limit = APIC_IDT_BYTES - 1;
 	tick_idtr.base = (uint64_t)idt;
 	tsc_per_tick = tsc_per_ms;
+	calibrate_on_bsp();
 	ready = 1;
 	return 1;
 }
 
-/* The timer's rate is not architectural: count it against the TSC. */
-static uint32_t
-calibrate(void)
-{
-	uint64_t t0;
-
-	wr(LVT_TIMER, LVT_MASKED | TICK_VECTOR);
-	wr(TIMER_INITIAL, 0xffffffffu);
-	t0 = cpu_rdtsc();
-	while (cpu_rdtsc() - t0 < tsc_per_tick)
-		cpu_pause();
-	return 0xffffffffu - rd(TIMER_CURRENT);
-}
-
-/* On an AP: tick once a millisecond. 0 if there is no APIC to use. */
+/*
+ * On an AP: tick once a millisecond, the first tick only after
+ * FIRST_TICKS of them (apic_tick_steady then sets the period). The APs of
+ * the boot start come online within a few milliseconds of one another,
+ * and the ticks of those already online would take the machine (under
+ * emulation, the host: 63 APs ticking keep QEMU's TCG busy on more than
+ * one host core) from those still waking. 0 if there is no APIC to use.
+ */
 int
 apic_tick_start(struct idtr *saved)
 {
@@ -162,8 +194,16 @@ apic_tick_start(struct idtr *saved)
 	cpu_sidt(saved);
 	cpu_lidt(&tick_idtr);
 	wr(LVT_TIMER, LVT_PERIODIC | TICK_VECTOR);
-	wr(TIMER_INITIAL, n);
+	wr(TIMER_INITIAL, n * FIRST_TICKS);
 	return 1;
+}
+
+/* After the first tick: a write to the initial count restarts the
+ * countdown from the new value (SDM Vol. 3A, 11.5.4). */
+void
+apic_tick_steady(void)
+{
+	wr(TIMER_INITIAL, __atomic_load_n(&count_per_tick, __ATOMIC_RELAXED));
 }
 
 /* Stop the tick, take one already pending, give the firmware its IDT. */

@@ -30,6 +30,7 @@ struct idtr {
 #define APIC_IDT_BYTES (256 * 16)	/* 256 64-bit gates */
 int apic_tick_init(uint64_t tsc_per_ms, uint8_t *idt_buf);
 int apic_tick_start(struct idtr *saved);
+void apic_tick_steady(void);
 void apic_tick_stop(const struct idtr *saved);
 void apic_tick_handler(void);
 void cpu_take_pending(void);

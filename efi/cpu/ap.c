@@ -28,7 +28,7 @@ static void
 loop(struct cpu *c)
 {
 	struct idtr fw;
-	int tick = apic_tick_start(&fw);
+	int tick = apic_tick_start(&fw), first = tick;
 
 	while (!stopping(c)) {
 		ipi_poll(c);
@@ -38,9 +38,32 @@ loop(struct cpu *c)
 			cpu_wait_interrupt();
 		else
 			cpu_pause();
+		if (first) {		/* that was the first tick, a late one */
+			apic_tick_steady();
+			first = 0;
+		}
 	}
 	if (tick)
 		apic_tick_stop(&fw);
+}
+
+/*
+ * The boot start gives every AP the same argument (apentry.asm:
+ * ap_entry_all): each looks for the slot of the boot start whose APIC id,
+ * as MP Services reported it, is its own. One that finds none counts
+ * itself for the BSP to report, and goes back to the firmware at once.
+ */
+__attribute__((ms_abi)) struct cpu *
+ap_find(struct machine *m, uint32_t apic)
+{
+	uint32_t n;
+
+	for (n = 0; n < m->ncpu; n++)
+		if (m->cpu[n].in_all && m->cpu[n].mp_apic == apic)
+			return &m->cpu[n];
+	m->stray_apic = apic;
+	__atomic_add_fetch(&m->strays, 1, __ATOMIC_RELEASE);
+	return NULL;
 }
 
 /*

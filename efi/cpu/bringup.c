@@ -1,9 +1,11 @@
 /*
  * bringup.c: boot-time bring-up. Held processors are disabled in MP
  * Services, so the firmware never dispatches to them until the simulator
- * hot-adds them; every other AP is started in the simulator's own loop
- * (ap.c) and must report online within --ap-timeout-ms. The BSP is NT
- * index 0; online APs get 1..k in MP Services order.
+ * hot-adds them; every other AP is started, all with one StartupAllAPs
+ * (or, with --boot native, by the simulator's own IPIs: native.c), in the
+ * simulator's own loop (ap.c) and must report online within
+ * --ap-timeout-ms. The BSP is NT index 0; online APs get 1..k in MP
+ * Services order.
  */
 #include "con.h"
 #include "cpu.h"
@@ -85,41 +87,73 @@ hold_packages(struct machine *m, const uint8_t *list)
 }
 
 /*
- * Held processors go back to the firmware disabled, so it never
- * dispatches to them (native_boot does the same for those it starts).
- * The rest get a StartupThisAP of the AP entry.
+ * Decide c's part in the boot start. StartupAllAPs dispatches to every AP
+ * not disabled in MP Services (EDK2 MpLib.c:StartupAllCPUsWorker), so one
+ * that is not to run the loop is disabled first: a held one until it is
+ * added, one that failed its self-test only until the start is under way
+ * (sidelined). An AP the firmware has disabled is not started.
  */
 static void
-launch(struct machine *m, struct cpu *c)
+prepare(struct machine *m, struct cpu *c)
 {
 	uint64_t s = 0;
 
-	if (c->state == CPU_HELD) {
+	if (c->state != CPU_HELD && !(c->flags & PROCESSOR_ENABLED_BIT)) {
+		con_error("mp %u is disabled in MP Services: not started",
+			  c->mp);
+		c->state = CPU_FAILED;
+		return;
+	}
+	if (c->state != CPU_HELD &&
+	    !(c->flags & PROCESSOR_HEALTH_STATUS_BIT)) {
+		con_printf("mp %u failed its self-test: not started\n", c->mp);
+		c->state = CPU_FAILED;
+	}
+	if (c->state == CPU_HELD || c->state == CPU_FAILED) {
 		if (m->mp)
 			s = mp_enable(m, c, 0);
 		if (s)
 			con_error("EnableDisableAP(%u, FALSE) failed (status "
-				  "%lx); it stays held", c->mp, s);
+				  "%lx)", c->mp, s);
 		return;
 	}
-	if (!(c->flags & PROCESSOR_HEALTH_STATUS_BIT)) {
-		con_printf("mp %u failed its self-test: not started\n", c->mp);
-		c->state = CPU_FAILED;
-		return;
-	}
-	if (m->boot_native) {
-		c->native = 1;		/* native_boot sends the IPIs, and */
-		c->state = CPU_STARTING; /* disables it in MP Services */
-		return;
-	}
-	s = mp_start(m, c);
-	if (s) {
-		con_error("StartupThisAP(%u) failed (status %lx): processor "
-			  "marked failed", c->mp, s);
-		c->state = CPU_FAILED;
-		return;
-	}
+	c->native = m->boot_native;	/* native_boot disables it in MP
+					   Services as it starts it */
 	c->state = CPU_STARTING;
+}
+
+static int
+sidelined(struct cpu *c)
+{
+	return c->state == CPU_FAILED && (c->flags & PROCESSOR_ENABLED_BIT) &&
+	       !(c->flags & PROCESSOR_HEALTH_STATUS_BIT);
+}
+
+/*
+ * One StartupAllAPs for every AP marked CPU_STARTING (mp.c); its @bringup
+ * line is printed once they have settled, with the time of the call: the
+ * console is slow under emulation, and printing would take the emulator
+ * from the APs being woken.
+ */
+static uint64_t
+start_all(struct machine *m, uint32_t *count)
+{
+	uint64_t s;
+	uint32_t n;
+
+	con_explain("StartupAllAPs(ap_entry_all, non-blocking): one call "
+		    "starts every AP that is neither held nor failed; the "
+		    "firmware wakes them all at once, and each finds its own "
+		    "slot by its APIC id.");
+	s = mp_start_all(m, count);
+	if (!s)
+		return 0;
+	con_error("StartupAllAPs failed (status %lx): the %u processors it "
+		  "was to start are marked failed", s, *count);
+	for (n = 0; n < m->ncpu; n++)
+		if (m->cpu[n].state == CPU_STARTING)
+			m->cpu[n].state = CPU_FAILED;
+	return s;
 }
 
 /* The AP's own times, printed once the waiting is over: the console is
@@ -161,46 +195,12 @@ cpu_settle(struct cpu *c)
 	return 0;
 }
 
-#define INIT_WAKE_US 2000	/* a wake by INIT takes its wait, ~10 ms */
-
-/*
- * Before a native start of processors MP Services own: will the
- * firmware reach them again? A processor the simulator gives back is
- * parked by INIT; firmware that wakes idle APs by INIT-SIPI-SIPI (EDK2's
- * HLT loop, OVMF's) restarts it, firmware that wakes them by a memory
- * write (MWAIT or run loop) never would. The wake-up time of one idle AP
- * tells which (docs/bringup.md); the simulator then keeps to MP Services
- * for the firmware's processors.
- */
-static void
-probe_wake(struct machine *m)
-{
-	uint32_t n = m->bsp ? 0 : 1;
-	uint64_t us;
-
-	if (m->mp == NULL || m->ncpu < 2 ||
-	    !(m->start_native || m->boot_native))
-		return;
-	us = mp_wake_us(m, n);
-	con_trace("wake mp=%u us=%lu by=%s", n, us,
-		  us >= INIT_WAKE_US ? "init" : "write");
-	if (us >= INIT_WAKE_US || us == 0)
-		return;
-	m->wake_by_write = 1;
-	m->start_native = m->boot_native = 0;
-	con_printf("This firmware wakes an idle AP in %lu us, by a memory "
-		   "write (an MWAIT or run loop), not by INIT: a processor "
-		   "parked by INIT would never answer it again, so its "
-		   "processors are started through MP Services (only "
-		   "plugged ones natively).\n", us);
-}
-
 void
 bringup(struct machine *m, const struct options *o)
 {
-	uint32_t n, pending, index = 1;
+	uint32_t n, pending, count = 0, index = 1;
+	uint64_t t0, t1, s = 0;
 	struct cpu *c;
-	uint64_t t0;
 
 	m->ap_timeout = clock_cycles(o->ap_timeout_ms);
 	m->start_native = o->start == START_NATIVE;
@@ -209,7 +209,7 @@ bringup(struct machine *m, const struct options *o)
 	m->sipi_us = o->sipi_delay_us;
 	/* --ap-timeout-ms counts from the last SIPI: the waits come first */
 	m->native_wait = clock_cycles(1) * (m->init_us + 2 * m->sipi_us) / 1000;
-	probe_wake(m);
+	giveback_probe(m);
 	if (m->mp == NULL && !(m->boot_native && m->ncpu > 1))
 		return;
 	hold_last(m, o->hold);
@@ -218,9 +218,15 @@ bringup(struct machine *m, const struct options *o)
 	t0 = cpu_rdtsc();
 	for (n = 0; n < m->ncpu; n++)
 		if (is_ap(m, n))
-			launch(m, &m->cpu[n]);
+			prepare(m, &m->cpu[n]);
+	t1 = cpu_rdtsc();
 	if (m->boot_native)
 		native_boot(m);
+	else
+		s = start_all(m, &count);
+	for (n = 0; m->mp && n < m->ncpu; n++)
+		if (n != m->bsp && sidelined(&m->cpu[n]))
+			mp_enable(m, &m->cpu[n], 1);
 	do {
 		pending = 0;
 		for (n = 0; n < m->ncpu; n++)
@@ -228,6 +234,13 @@ bringup(struct machine *m, const struct options *o)
 				pending += cpu_settle(&m->cpu[n]);
 		cpu_pause();
 	} while (pending);
+	if (!m->boot_native)
+		con_trace_at(t1, "bringup method=mp call=StartupAllAPs aps=%u "
+			     "status=0x%lx", count, s);
+	if (m->strays)
+		con_error("%u processor%s found no slot by APIC id (the last "
+			  "read %u) and returned at once", m->strays,
+			  m->strays > 1 ? "s" : "", m->stray_apic);
 	for (n = 0; n < m->ncpu; n++) {
 		c = &m->cpu[n];
 		if (c->state != CPU_ONLINE)
@@ -237,46 +250,6 @@ bringup(struct machine *m, const struct options *o)
 		if (c->tsc_online - t0 > m->bringup_cycles)
 			m->bringup_cycles = c->tsc_online - t0;
 	}
-}
-
-/*
- * A processor started natively goes back parked (INIT), and enabled in
- * MP Services if they know it, so the firmware's next wake-up (INIT-SIPI-
- * SIPI in its HLT loop mode) reaches it as before.
- */
-static void
-give_native_back(struct machine *m, struct cpu *c)
-{
-	native_park(c);
-	if (m->mp && c->mp < m->ncpu)
-		mp_enable(m, c, 1);
-}
-
-/*
- * After processors started natively went back to the firmware: does it
- * reach them? One StartupAllAPs of a procedure that counts the APs it
- * runs on (the give-back's proof; EDK2 wakes each enabled AP).
- */
-static void
-check_given_back(struct machine *m)
-{
-	uint32_t enabled = 0;
-	int reached;
-
-	if (cpu_plugged_present(m) >= 0) {
-		con_printf("The give-back is not checked: a processor plugged "
-			   "in at runtime would be woken by it, unknown to the "
-			   "firmware.\n");
-		return;
-	}
-	reached = mp_reach_all(m, &enabled);
-	if (reached < 0) {
-		con_error("StartupAllAPs failed after the give-back");
-		return;
-	}
-	con_printf("The firmware reaches %d of its %u enabled application "
-		   "processors after the give-back.\n", reached, enabled);
-	con_trace("giveback reached=%d enabled=%u", reached, enabled);
 }
 
 /* Wait until the firmware has c back (its ap_entry returned). */
@@ -291,6 +264,40 @@ cpu_reclaim(struct cpu *c, uint64_t deadline)
 	return 1;
 }
 
+/* Has c left the simulator's code (and so gone back to the firmware,
+ * or is about to)? */
+static int
+left(struct cpu *c)
+{
+	uint32_t r = __atomic_load_n(&c->report, __ATOMIC_ACQUIRE);
+
+	return r == AP_STOPPED || r == AP_BAD_APIC;
+}
+
+/*
+ * Wait until deadline for every started AP to be back in the firmware;
+ * returns how many are not. Each is named unless it has left the
+ * simulator's code: an AP of the boot start is back only when all of them
+ * are (mp.c:mp_done), and is not blamed for another's delay.
+ */
+static uint32_t
+reclaim_all(struct machine *m, uint64_t deadline, const char *why)
+{
+	uint32_t n, late = 0;
+	struct cpu *c;
+
+	for (n = 0; n < m->ncpu; n++) {
+		c = &m->cpu[n];
+		if (cpu_reclaim(c, deadline))
+			continue;
+		late++;
+		if (!left(c))
+			con_error("mp %u did not stop within %u ms%s", n,
+				  STOP_TIMEOUT_MS, why);
+	}
+	return late;
+}
+
 /*
  * Tell every AP loop to stop and see each one stop, then give the held
  * processors back to the firmware enabled, as it had them.
@@ -299,33 +306,33 @@ void
 bringup_stop(struct machine *m)
 {
 	uint64_t deadline = cpu_rdtsc() + clock_cycles(STOP_TIMEOUT_MS);
-	uint32_t n, stopped = 0, stuck = 0;
+	uint32_t n, running = 0, late;
 	struct cpu *c;
 
-	for (n = 0; n < m->nslot; n++)
+	for (n = 0; n < m->nslot; n++) {
 		__atomic_store_n(&m->cpu[n].stop, 1, __ATOMIC_RELEASE);
+		running += m->cpu[n].running;
+	}
+	late = reclaim_all(m, deadline, "");
 	for (n = 0; n < m->nslot; n++) {
 		c = &m->cpu[n];
-		if (c->native ? c->state != CPU_ONLINE : !c->running)
+		if (!c->native || c->state != CPU_ONLINE)
 			continue;
-		if (c->native ? native_stop(c, deadline)
-			      : cpu_reclaim(c, deadline)) {
-			stopped++;
-		} else {
-			stuck++;
+		running++;
+		if (!native_stop(c, deadline)) {
+			late++;
 			con_error("mp %u did not stop within %u ms", n,
 				  STOP_TIMEOUT_MS);
 		}
-		if (c->native)
-			give_native_back(m, c);
+		giveback_one(m, c);
 	}
 	for (n = 0; m->mp && n < m->ncpu; n++)
 		if (m->cpu[n].state == CPU_HELD)
 			mp_enable(m, &m->cpu[n], 1);
-	con_printf("%u AP loops stopped%s\n", stopped,
-		   stuck ? ", some did not" : "");
+	con_printf("%u AP loops stopped%s\n", running - late,
+		   late ? ", some did not" : "");
 	if (native_release() && m->mp)
-		check_given_back(m);
+		giveback_check(m);
 }
 
 /*
@@ -337,28 +344,27 @@ int
 bringup_pause(struct machine *m)
 {
 	uint64_t deadline = cpu_rdtsc() + clock_cycles(STOP_TIMEOUT_MS);
-	uint32_t n, stuck = 0;
+	uint32_t n, late;
 	struct cpu *c;
 
 	for (n = 0; n < m->nslot; n++)
 		if (m->cpu[n].state == CPU_ONLINE)
 			__atomic_store_n(&m->cpu[n].stop, 1, __ATOMIC_RELEASE);
+	late = reclaim_all(m, deadline, ": the check needs idle APs");
 	for (n = 0; n < m->nslot; n++) {
 		c = &m->cpu[n];
-		if (c->state != CPU_ONLINE)
+		if (!c->native || c->state != CPU_ONLINE)
 			continue;
-		if (!(c->native ? native_stop(c, deadline)
-				: cpu_reclaim(c, deadline))) {
-			con_error("mp %u did not stop: the check needs idle "
-				  "APs", n);
-			stuck++;
-		} else if (c->native) {
-			give_native_back(m, c);
+		if (native_stop(c, deadline)) {
+			giveback_one(m, c);
+			continue;
 		}
+		con_error("mp %u did not stop: the check needs idle APs", n);
+		late++;
 	}
-	if (stuck)		/* the others run again, as they were */
+	if (late)		/* the others run again, as they were */
 		bringup_resume(m);
-	return stuck == 0;
+	return late == 0;
 }
 
 void

@@ -49,10 +49,15 @@ struct cpu {
 	volatile uint64_t seen;		/* last broadcast handled (ipi.c) */
 	volatile uint64_t loops;	/* idle-loop turns, for `stats` */
 	volatile uint64_t tsc_online;	/* TSC when it said online */
-	/* BSP only. */
-	uint32_t mp;			/* slot: MP Services number, if known */
+	/* Set by the BSP before the boot start, read by the APs looking
+	 * for their slot (ap.c:ap_find). */
 	uint32_t mp_apic;		/* APIC id MP Services (or the MADT)
 					   reported */
+	uint8_t in_all;			/* started by the boot StartupAllAPs:
+					   its return is signalled with the
+					   others' (mp.c:mp_done) */
+	/* BSP only. */
+	uint32_t mp;			/* slot: MP Services number, if known */
 	uint32_t package, core, thread;
 	uint32_t flags;			/* StatusFlag */
 	enum cpu_state state;
@@ -85,9 +90,12 @@ struct machine {
 	uint8_t boot_native;		/* --boot native */
 	uint8_t wake_by_write;		/* the firmware wakes idle APs by a
 					   memory write: no native start of
-					   its processors (bringup.c) */
+					   its processors (giveback.c) */
 	uint32_t init_us, sipi_us;	/* --init-delay-us, --sipi-delay-us */
 	uint64_t native_wait;		/* their sum, in TSC cycles */
+	/* APs of the boot start whose APIC id matched no slot (ap.c). */
+	volatile uint32_t strays;
+	volatile uint32_t stray_apic;	/* the last one's */
 };
 
 extern struct machine machine;
@@ -96,12 +104,18 @@ extern struct machine machine;
 void mp_discover(struct machine *m, int ignore_mp);
 uint64_t mp_enable(struct machine *m, struct cpu *c, int on);
 uint64_t mp_start(struct machine *m, struct cpu *c);
+uint64_t mp_start_all(struct machine *m, uint32_t *count);
 void mp_refresh(struct machine *m, struct cpu *c);
 int mp_done(struct cpu *c);	/* has c's ap_entry returned? */
 uint64_t mp_time_all_empty(struct machine *m);	/* StartupAllAPs, cycles */
 int mp_reach_all(struct machine *m, uint32_t *enabled);
 uint64_t mp_wake_us(struct machine *m, uint32_t n);
 void mp_stall(unsigned us);
+
+/* giveback.c: the firmware's processors back from a native start. */
+void giveback_probe(struct machine *m);
+void giveback_one(struct machine *m, struct cpu *c);
+void giveback_check(struct machine *m);
 
 /* bringup.c */
 struct options;

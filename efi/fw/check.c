@@ -257,7 +257,8 @@ check_all_disabled(struct machine *m)
 			mp_enable(m, &m->cpu[n], 1);
 	row("all-disabled", "StartupAllAPs with every AP disabled",
 	    s == EFI_NOT_STARTED, s, EFI_NOT_STARTED,
-	    "none: the simulator never calls StartupAllAPs");
+	    "held processors may not be kept from the boot start "
+	    "(one StartupAllAPs)");
 }
 
 static void

@@ -13,6 +13,8 @@ static EFI_GUID mp_guid = EFI_MP_SERVICES_PROTOCOL_GUID;
 
 #define MP(m) ((EFI_MP_SERVICES_PROTOCOL *)(m)->mp)
 
+static EFI_EVENT all_done;	/* the boot start's StartupAllAPs */
+
 /* What apentry.asm records on an AP, the BSP records for itself. */
 static void
 self(struct cpu *c)
@@ -116,6 +118,10 @@ mp_enable(struct machine *m, struct cpu *c, int on)
 /*
  * A non-blocking StartupThisAP: the AP runs ap_entry(c) for as long as the
  * simulator wants, and the firmware signals c->done once it returns.
+ * Never for an AP of the boot start that is still running: EDK2 would
+ * wake it again (MpLib.c:StartupThisAPWorker does not ask whether it is
+ * busy), and its next return could be taken for the boot start's
+ * (CheckAllAPs runs first), leaving c->done unsignalled.
  */
 uint64_t
 mp_start(struct machine *m, struct cpu *c)
@@ -137,6 +143,50 @@ mp_start(struct machine *m, struct cpu *c)
 	return s;
 }
 
+/*
+ * The boot start: one non-blocking StartupAllAPs of ap_entry_all(m), for
+ * the slots the caller marked CPU_STARTING, which must be the APs still
+ * enabled in MP Services: EDK2 dispatches to every AP that is not
+ * disabled (MpLib.c:StartupAllCPUsWorker), waking them all at once
+ * (WakeUpAP: on a firmware whose idle APs halt, as OVMF's, one broadcast
+ * INIT-SIPI-SIPI, then a wait for each to wake), and returns. *count is
+ * how many were to start.
+ */
+uint64_t
+mp_start_all(struct machine *m, uint32_t *count)
+{
+	uint64_t t0 = cpu_rdtsc();
+	EFI_STATUS s;
+	uint32_t n;
+	struct cpu *c;
+
+	*count = 0;
+	for (n = 0; n < m->ncpu; n++) {
+		c = &m->cpu[n];
+		if (c->state != CPU_STARTING)
+			continue;
+		c->report = AP_NONE;
+		c->stop = 0;
+		c->tsc_start = t0;
+		c->in_all = 1;
+		++*count;
+	}
+	if (*count == 0)
+		return EFI_SUCCESS;	/* StartupAllAPs would say NOT_STARTED */
+	s = uefi_call_wrapper(BS->CreateEvent, 5, 0, 0, NULL, NULL, &all_done);
+	if (!EFI_ERROR(s))
+		s = uefi_call_wrapper(MP(m)->StartupAllAPs, 7, MP(m),
+				      ap_entry_all, FALSE, all_done, 0, m, NULL);
+	if (EFI_ERROR(s) && all_done)
+		uefi_call_wrapper(BS->CloseEvent, 1, all_done);
+	for (n = 0; n < m->ncpu; n++) {
+		c = &m->cpu[n];
+		c->in_all &= !EFI_ERROR(s);
+		c->running |= c->in_all;
+	}
+	return s;
+}
+
 /* MP Services' flags change as the simulator enables and disables APs. */
 void
 mp_refresh(struct machine *m, struct cpu *c)
@@ -149,16 +199,32 @@ mp_refresh(struct machine *m, struct cpu *c)
 		c->flags = info.StatusFlag;
 }
 
-/* The firmware polls non-blocking APs (EDK2: every ~100 ms) and then
- * signals their event; CheckEvent consumes the signal. */
+/*
+ * The firmware polls its non-blocking dispatches (EDK2 DxeMpLib.c:
+ * CheckApsStatus, every 100 ms, calling CheckAndUpdateApsStatus): it
+ * signals a StartupThisAP's event once that AP has returned (MpLib.c:
+ * CheckThisAP), and a StartupAllAPs' one event only once every AP of it
+ * has (CheckAllAPs). CheckEvent consumes the signal, so the boot start's
+ * is remembered for all its APs.
+ */
 int
 mp_done(struct cpu *c)
 {
+	static int all_back;
+
 	if (!c->running)
 		return 1;
-	if (uefi_call_wrapper(BS->CheckEvent, 1, c->done) != EFI_SUCCESS)
+	if (c->in_all && !all_back) {
+		if (uefi_call_wrapper(BS->CheckEvent, 1, all_done) != EFI_SUCCESS)
+			return 0;
+		all_back = 1;
+		uefi_call_wrapper(BS->CloseEvent, 1, all_done);
+	} else if (!c->in_all &&
+		   uefi_call_wrapper(BS->CheckEvent, 1, c->done) != EFI_SUCCESS) {
 		return 0;
+	}
 	c->running = 0;
+	c->in_all = 0;
 	return 1;
 }
 
