@@ -77,7 +77,7 @@ ipi"
 			   else if (hi - lo >= 110000)
 				print "first instructions spread over " hi - lo " us" }')
 	[ -z "$why" ] || fail "$why"
-	expect '^@add mp=13 nt=13 status=0x00000000 active=14$'
+	expect '^@add mp=13 nt=13 status=0x00000000 active=14 method=mp$'
 	expect '^@checked pass=18 fail=0$'
 	expect '^@ipi count=14 ran=0,1,2,3,4,5,6,7,8,9,10,11,12,13$'
 	expect '^13 AP loops stopped$'
