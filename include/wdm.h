@@ -611,6 +611,62 @@ NTKERNELAPI ULONG KeGetProcessorIndexFromNumber(PPROCESSOR_NUMBER ProcNumber);
 NTKERNELAPI NTSTATUS KeGetProcessorNumberFromIndex(ULONG ProcIndex,
 						   PPROCESSOR_NUMBER ProcNumber);
 
+/*
+ * DPCs (x64 layout, 64 bytes). Number holds the target: 0 for the
+ * processor that queues it, else 1 + the target's seat (group *
+ * group size + number). DpcData is non-NULL while the DPC is queued.
+ */
+typedef struct _SINGLE_LIST_ENTRY {
+	struct _SINGLE_LIST_ENTRY *Next;
+} SINGLE_LIST_ENTRY, *PSINGLE_LIST_ENTRY;
+
+typedef enum _KDPC_IMPORTANCE {
+	LowImportance,
+	MediumImportance,
+	HighImportance,
+	MediumHighImportance
+} KDPC_IMPORTANCE;
+
+#define DpcObject 19
+#define ThreadedDpcObject 24
+
+struct _KDPC;
+typedef VOID KDEFERRED_ROUTINE(struct _KDPC *Dpc, PVOID DeferredContext,
+			       PVOID SystemArgument1, PVOID SystemArgument2);
+typedef KDEFERRED_ROUTINE *PKDEFERRED_ROUTINE;
+
+typedef struct _KDPC {
+	union {
+		ULONG TargetInfoAsUlong;
+		struct {
+			UCHAR Type;
+			UCHAR Importance;
+			volatile USHORT Number;
+		};
+	};
+	SINGLE_LIST_ENTRY DpcListEntry;
+	KAFFINITY ProcessorHistory;
+	PKDEFERRED_ROUTINE DeferredRoutine;
+	PVOID DeferredContext;
+	PVOID SystemArgument1;
+	PVOID SystemArgument2;
+	volatile PVOID DpcData;
+} KDPC, *PKDPC, *PRKDPC;
+
+NTKERNELAPI VOID KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine,
+				 PVOID DeferredContext);
+NTKERNELAPI VOID KeInitializeThreadedDpc(PKDPC Dpc,
+					 PKDEFERRED_ROUTINE DeferredRoutine,
+					 PVOID DeferredContext);
+NTKERNELAPI VOID KeSetTargetProcessorDpc(PRKDPC Dpc, CCHAR Number);
+NTKERNELAPI NTSTATUS KeSetTargetProcessorDpcEx(PKDPC Dpc,
+					       PPROCESSOR_NUMBER ProcNumber);
+NTKERNELAPI VOID KeSetImportanceDpc(PRKDPC Dpc, KDPC_IMPORTANCE Importance);
+NTKERNELAPI BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1,
+				     PVOID SystemArgument2);
+NTKERNELAPI BOOLEAN KeRemoveQueueDpc(PRKDPC Dpc);
+NTKERNELAPI VOID KeFlushQueuedDpcs(VOID);
+
 typedef struct _GROUP_AFFINITY {
 	KAFFINITY Mask;
 	USHORT Group;

@@ -54,6 +54,7 @@ static VOID reclaim(struct ke_driver *d)
 		if (ki.sink && ki.sink->deregistered)
 			ki.sink->deregistered(d);
 	}
+	ki_dpc_purge(d);		/* before the pool its DPCs live in */
 	ki_pool_purge(d);
 }
 

@@ -73,6 +73,12 @@ struct ke_backend {
 	ULONG64 (*clock_us)(VOID);
 	/* One turn of a wait for another processor: pause, or yield. */
 	VOID (*relax)(VOID);
+	/*
+	 * Processor `index` has DPCs queued for it: its loop should call
+	 * ke_run_dpcs soon. A backend whose loops call it every turn
+	 * anyway may do nothing here.
+	 */
+	VOID (*kick)(ULONG index);
 };
 
 /* Events the core reports; any pointer may be NULL. */
@@ -187,6 +193,9 @@ struct ke_driver *ke_current_driver(VOID);
  * running, reporting rule "workload-at-unload".
  */
 VOID ke_run_workloads(VOID);
+/* Every active processor's loop calls it each turn, and after a kick
+ * (struct ke_backend): it runs the processor's queued DPCs. */
+VOID ke_run_dpcs(VOID);
 VOID ke_driver_stats(struct ke_driver *d);
 VOID ke_reclaim_workload(struct ke_driver *d);
 

@@ -29,6 +29,8 @@ struct ki_state {
 	ULONG *arrived;			/* atomic: ipi.c's, see there */
 	PROCESSOR_NUMBER *number;	/* atomic: of each numbered index */
 	KIRQL *irql;			/* each processor's own (irql.c) */
+	struct ke_driver **dpc_driver;	/* atomic: whose DPC it runs */
+	KDPC *flush_dpc;		/* KeFlushQueuedDpcs' (dpc.c) */
 	/* Per seat (below): the place in the machine of the processor
 	 * placed there (topo.c) */
 	struct ki_topo *topo;
@@ -155,6 +157,14 @@ VOID ki_ipi_init(VOID);
  * units) ends at. */
 BOOLEAN ki_event_take(PRKEVENT Event);
 ULONG64 ki_deadline(LONGLONG timeout);
+
+/* dpc.c: the list is empty; the calling processor runs its DPCs (if
+ * below DISPATCH_LEVEL); processor index has just become active; d's
+ * queued DPCs are reported and removed at its unload. */
+VOID ki_dpc_init(VOID);
+VOID ki_dpc_drain(VOID);
+VOID ki_dpc_activated(ULONG index);
+VOID ki_dpc_purge(struct ke_driver *d);
 
 /* pool.c */
 VOID ki_pool_init(VOID);

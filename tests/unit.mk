@@ -16,7 +16,7 @@ HOST_LIBS := -lcmocka -lpthread
 
 HOST_OUT := build/host
 UNIT_NAMES := test_register test_add test_query test_verifier test_driver \
-	test_wait test_topo
+	test_wait test_topo test_dpc
 TSAN_NAMES := test_stress
 UNIT_BINS := $(UNIT_NAMES:%=$(HOST_OUT)/%)
 TSAN_BINS := $(TSAN_NAMES:%=$(HOST_OUT)/%)

@@ -32,6 +32,7 @@ struct cpu {
 	BOOLEAN stop;
 	BOOLEAN deaf;		/* ignores the mailbox */
 	BOOLEAN busy;		/* inside a posted call */
+	BOOLEAN kicked;		/* has DPCs to run */
 	ULONG seen;		/* last post looked at */
 };
 
@@ -75,10 +76,18 @@ static VOID run_loop(struct cpu *c)
 
 	pthread_mutex_lock(&mu);
 	for (;;) {
-		while (!c->stop && (c->deaf || c->seen == bc_gen))
+		while (!c->stop && !c->kicked &&
+		       (c->deaf || c->seen == bc_gen))
 			pthread_cond_wait(&cv, &mu);
 		if (c->stop)
 			break;
+		if (c->kicked) {
+			c->kicked = FALSE;
+			pthread_mutex_unlock(&mu);
+			ke_run_dpcs();
+			pthread_mutex_lock(&mu);
+			continue;
+		}
 		c->seen = bc_gen;
 		pthread_cond_broadcast(&cv);	/* host_deaf waits for it */
 		if (c->index >= bc_count || c->index == bc_from)
@@ -136,6 +145,7 @@ static VOID spawn(struct cpu *c, ULONG index, enum host_fault f)
 	c->fault = f;
 	c->stop = FALSE;
 	c->deaf = FALSE;
+	c->kicked = FALSE;
 	c->state = CPU_STARTING;
 	c->seen = bc_gen;
 	pthread_attr_init(&attr);
@@ -252,6 +262,21 @@ static VOID host_relax(VOID)
 	sched_yield();
 }
 
+/* The processor thread running as index, if any, wakes and runs its
+ * DPCs (a deaf one too: DPCs are not posts). */
+static VOID host_kick(ULONG index)
+{
+	ULONG i;
+
+	pthread_mutex_lock(&mu);
+	for (i = 0; i < nslots; i++)
+		if (i != bsp_slot && cpus[i].index == index &&
+		    cpus[i].state == CPU_ONLINE)
+			cpus[i].kicked = TRUE;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+}
+
 const struct ke_backend host_backend = {
 	.start = host_start,
 	.post = host_post,
@@ -260,6 +285,7 @@ const struct ke_backend host_backend = {
 	.free = host_free,
 	.clock_us = host_clock_us,
 	.relax = host_relax,
+	.kick = host_kick,
 };
 
 VOID host_init(const struct ke_processor *p, ULONG count)
