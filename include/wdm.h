@@ -67,6 +67,7 @@ typedef intptr_t LONG_PTR;
 typedef uintptr_t ULONG_PTR, *PULONG_PTR, SIZE_T, *PSIZE_T;
 typedef LONG NTSTATUS, *PNTSTATUS;
 typedef ULONG_PTR KAFFINITY, *PKAFFINITY;
+typedef ULONG LOGICAL, *PLOGICAL;
 
 #define TRUE 1
 #define FALSE 0

@@ -74,7 +74,7 @@ static ULONG slot_span(const struct ke_processor *p, ULONG count)
 static BOOLEAN alloc_block(const struct ke_backend *be, ULONG seats)
 {
 	ULONG n = ki.cfg.count, g = ki.groups;
-	SIZE_T size = n * sizeof(KDPC) + n * sizeof(struct ke_driver *) +
+	SIZE_T size = 2 * n * sizeof(KDPC) + n * sizeof(struct ke_driver *) +
 		      g * sizeof(KAFFINITY) +
 		      seats * sizeof(struct ki_topo) +
 		      (3 * n + g + seats) * sizeof(ULONG) +
@@ -87,7 +87,8 @@ static BOOLEAN alloc_block(const struct ke_backend *be, ULONG seats)
 	block_free = be->free;
 	__builtin_memset(block, 0, size);
 	ki.flush_dpc = block;
-	ki.dpc_driver = (struct ke_driver **)(ki.flush_dpc + n);
+	ki.call_dpc = ki.flush_dpc + n;
+	ki.dpc_driver = (struct ke_driver **)(ki.call_dpc + n);
 	ki.affinity = (KAFFINITY *)(ki.dpc_driver + n);
 	ki.topo = (struct ki_topo *)(ki.affinity + g);
 	ki.online = (ULONG *)(ki.topo + seats);
@@ -182,5 +183,6 @@ NTSTATUS ke_init(const struct ke_config *cfg, const struct ke_backend *be,
 	ki_workloads_init();
 	ki_ipi_init();
 	ki_dpc_init();
+	ki_gdpc_init();
 	return STATUS_SUCCESS;
 }

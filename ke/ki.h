@@ -31,6 +31,7 @@ struct ki_state {
 	KIRQL *irql;			/* each processor's own (irql.c) */
 	struct ke_driver **dpc_driver;	/* atomic: whose DPC it runs */
 	KDPC *flush_dpc;		/* KeFlushQueuedDpcs' (dpc.c) */
+	KDPC *call_dpc;			/* KeGenericCallDpc's (gdpc.c) */
 	/* Per seat (below): the place in the machine of the processor
 	 * placed there (topo.c) */
 	struct ki_topo *topo;
@@ -165,6 +166,16 @@ VOID ki_dpc_init(VOID);
 VOID ki_dpc_drain(VOID);
 VOID ki_dpc_activated(ULONG index);
 VOID ki_dpc_purge(struct ke_driver *d);
+
+/*
+ * gdpc.c: exported by Windows but declared in no WDK header; drivers
+ * declare them themselves (with BOOLEAN or LOGICAL for the result), so
+ * <wdm.h> must not.
+ */
+VOID KeGenericCallDpc(PKDEFERRED_ROUTINE Routine, PVOID Context);
+VOID KeSignalCallDpcDone(PVOID SystemArgument1);
+LOGICAL KeSignalCallDpcSynchronize(PVOID SystemArgument2);
+VOID ki_gdpc_init(VOID);
 
 /* pool.c */
 VOID ki_pool_init(VOID);

@@ -38,6 +38,15 @@ $(TSAN_BINS): $(HOST_OUT)/%: tests/unit/%.c $(UNIT_COMMON) $(UNIT_HDRS)
 	$(HOST_CC) $(HOST_CFLAGS) $(TSAN_FLAGS) -o $@ \
 		$(filter %.c,$^) $(HOST_LIBS)
 
+# The DPC tests run processors against each other: under ThreadSanitizer
+# too.
+DPC_TSAN := $(HOST_OUT)/test_dpc_tsan
+$(DPC_TSAN): tests/unit/test_dpc.c $(UNIT_COMMON) $(UNIT_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(TSAN_FLAGS) -o $@ \
+		$(filter %.c,$^) $(HOST_LIBS)
+TSAN_BINS += $(DPC_TSAN)
+
 .PHONY: unit-build unit-test
 unit-build: $(UNIT_BINS) $(TSAN_BINS)
 

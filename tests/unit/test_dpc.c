@@ -378,6 +378,85 @@ static void test_dpcs_racing_adds(void **state)
 	assert_int_equal(ke_violations(), 0);
 }
 
+/* KeGenericCallDpc: declared by drivers themselves (no WDK header). */
+NTSYSAPI VOID NTAPI KeGenericCallDpc(PKDEFERRED_ROUTINE Routine,
+				     PVOID Context);
+NTSYSAPI VOID NTAPI KeSignalCallDpcDone(PVOID SystemArgument1);
+NTSYSAPI LOGICAL NTAPI KeSignalCallDpcSynchronize(PVOID SystemArgument2);
+
+struct tally {
+	LONG ran[8];		/* per index */
+	LONG wrong_irql;
+	LONG winners[2];	/* TRUE results, per barrier round */
+	LONG early;		/* passed round 1 before all arrived */
+	LONG arrived;
+	ULONG n;
+};
+
+static VOID everywhere(PKDPC Dpc, PVOID Context, PVOID A1, PVOID A2)
+{
+	struct tally *t = Context;
+	ULONG me = KeGetCurrentProcessorNumberEx(NULL);
+	int r;
+
+	(VOID)Dpc;
+	__atomic_add_fetch(&t->ran[me], 1, __ATOMIC_RELAXED);
+	if (KeGetCurrentIrql() != DISPATCH_LEVEL)
+		__atomic_add_fetch(&t->wrong_irql, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&t->arrived, 1, __ATOMIC_ACQ_REL);
+	for (r = 0; r < 2; r++) {
+		if (KeSignalCallDpcSynchronize(A2))
+			__atomic_add_fetch(&t->winners[r], 1, __ATOMIC_RELAXED);
+		if (r == 0 && __atomic_load_n(&t->arrived, __ATOMIC_ACQUIRE) !=
+			      (LONG)t->n)
+			__atomic_add_fetch(&t->early, 1, __ATOMIC_RELAXED);
+	}
+	KeSignalCallDpcDone(A1);
+}
+
+static void generic_call_on(ULONG n)
+{
+	struct tally t;
+	ULONG i;
+
+	memset(&t, 0, sizeof(t));
+	t.n = n;
+	KeGenericCallDpc(everywhere, &t);
+	for (i = 0; i < 8; i++)
+		assert_int_equal(t.ran[i], i < n ? 1 : 0);
+	assert_int_equal(t.wrong_irql, 0);
+	assert_int_equal(t.winners[0], 1);
+	assert_int_equal(t.winners[1], 1);
+	assert_int_equal(t.early, 0);
+	assert_int_equal(KeGetCurrentIrql(), PASSIVE_LEVEL);
+}
+
+/* Every active processor once, at DISPATCH_LEVEL; the barrier holds
+ * them all and picks one winner per round; an added processor takes
+ * part in the next call. */
+static void test_generic_call_dpc_runs_everywhere(void **state)
+{
+	(void)state;
+	generic_call_on(4);
+	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	generic_call_on(5);
+	assert_int_equal(ke_violations(), 0);
+}
+
+static void test_generic_call_dpc_at_dispatch_is_refused(void **state)
+{
+	struct tally t;
+	KIRQL old;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	old = KeRaiseIrqlToDpcLevel();
+	KeGenericCallDpc(everywhere, &t);
+	KeLowerIrql(old);
+	assert_int_equal(count_rule("generic-dpc-irql"), 1);
+	assert_int_equal(t.ran[0], 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_small, teardown)
@@ -391,6 +470,8 @@ int main(void)
 		T(test_dpc_left_queued_is_reported_at_unload),
 		T(test_dpc_returning_at_another_irql_is_reported),
 		T(test_dpcs_racing_adds),
+		T(test_generic_call_dpc_runs_everywhere),
+		T(test_generic_call_dpc_at_dispatch_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
