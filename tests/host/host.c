@@ -141,6 +141,7 @@ static VOID spawn(struct cpu *c, ULONG index, enum host_fault f)
 {
 	pthread_attr_t attr;
 
+	pthread_mutex_lock(&mu);	/* host_kick reads them */
 	c->index = index;
 	c->fault = f;
 	c->stop = FALSE;
@@ -148,6 +149,7 @@ static VOID spawn(struct cpu *c, ULONG index, enum host_fault f)
 	c->kicked = FALSE;
 	c->state = CPU_STARTING;
 	c->seen = bc_gen;
+	pthread_mutex_unlock(&mu);
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, STACK_BYTES);
 	if (pthread_create(&c->thread, &attr, cpu_main, c)) {
