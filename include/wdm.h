@@ -674,6 +674,14 @@ typedef struct _GROUP_AFFINITY {
 	USHORT Reserved[3];
 } GROUP_AFFINITY, *PGROUP_AFFINITY;
 
+/* The calling thread's processors (WDK: IRQL <= APC_LEVEL). */
+NTKERNELAPI VOID KeSetSystemGroupAffinityThread(
+	PGROUP_AFFINITY Affinity, PGROUP_AFFINITY PreviousAffinity);
+NTKERNELAPI VOID KeRevertToUserGroupAffinityThread(
+	PGROUP_AFFINITY PreviousAffinity);
+NTKERNELAPI KAFFINITY KeSetSystemAffinityThreadEx(KAFFINITY Affinity);
+NTKERNELAPI VOID KeRevertToUserAffinityThreadEx(KAFFINITY Affinity);
+
 /*
  * Topology (winnt.h layouts). Records are variable length: Size is the
  * record's own, GroupMask holds GroupCount entries, GroupInfo

@@ -230,6 +230,7 @@ VOID ke_driver_stats(struct ke_driver *d)
 		return;
 	prev = ki_enter(d);
 	d->stats(d->stats_context);
+	ki_affinity_check(d, "stats routine");
 	ki_leave(prev);
 }
 

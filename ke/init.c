@@ -23,7 +23,8 @@ static VOID (*block_free)(PVOID);
 static BOOLEAN backend_ok(const struct ke_backend *be)
 {
 	return be && be->start && be->post && be->current && be->alloc &&
-	       be->free && be->clock_us && be->relax && be->kick;
+	       be->free && be->clock_us && be->relax && be->kick &&
+	       be->migrate;
 }
 
 /* Slots unique and in range, at least one processor active, none active
@@ -184,5 +185,6 @@ NTSTATUS ke_init(const struct ke_config *cfg, const struct ke_backend *be,
 	ki_ipi_init();
 	ki_dpc_init();
 	ki_gdpc_init();
+	ki_affinity_init();
 	return STATUS_SUCCESS;
 }

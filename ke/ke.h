@@ -79,6 +79,13 @@ struct ke_backend {
 	 * anyway may do nothing here.
 	 */
 	VOID (*kick)(ULONG index);
+	/*
+	 * The thread (the code that runs DriverEntry and the callbacks,
+	 * which calls this) goes on on processor `index`, an active one:
+	 * when this returns, it runs there, until the next migrate. FALSE
+	 * if it cannot (it stays where it is).
+	 */
+	BOOLEAN (*migrate)(ULONG index);
 };
 
 /* Events the core reports; any pointer may be NULL. */
@@ -198,6 +205,9 @@ VOID ke_run_workloads(VOID);
 VOID ke_run_dpcs(VOID);
 VOID ke_driver_stats(struct ke_driver *d);
 VOID ke_reclaim_workload(struct ke_driver *d);
+
+/* The NT index the thread runs on (ke/affinity.c). */
+ULONG ke_thread_processor(VOID);
 
 /* Core state for tests and the console. */
 BOOLEAN ke_verifier_enabled(VOID);

@@ -177,6 +177,12 @@ VOID KeSignalCallDpcDone(PVOID SystemArgument1);
 LOGICAL KeSignalCallDpcSynchronize(PVOID SystemArgument2);
 VOID ki_gdpc_init(VOID);
 
+/* affinity.c: the thread on the BSP, no affinity set; after driver code
+ * (what: "DriverEntry", ...), an affinity left set is reported and
+ * undone. */
+VOID ki_affinity_init(VOID);
+VOID ki_affinity_check(struct ke_driver *d, const char *what);
+
 /* pool.c */
 VOID ki_pool_init(VOID);
 PVOID ki_alloc(struct ke_driver *owner, SIZE_T bytes, ULONG tag);

@@ -79,6 +79,12 @@ kick(ULONG index)
 	(VOID)index;
 }
 
+static BOOLEAN
+migrate(ULONG index)
+{
+	return affinity_move(index) != 0;
+}
+
 static int core_up;		/* set once ke_init has run */
 
 static const struct ke_backend backend = {
@@ -90,6 +96,7 @@ static const struct ke_backend backend = {
 	.clock_us = now_us,
 	.relax = relax,
 	.kick = kick,
+	.migrate = migrate,
 };
 
 /*
