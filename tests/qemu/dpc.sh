@@ -1,0 +1,96 @@
+# dpc.sh: DPCs and thread affinity on the real processors (sourced by
+# tests/run). See lib.sh. The built-in driver hvlike (drivers/hvlike.c)
+# moves its thread to each processor added, reads its APIC id there, and
+# queues a DPC to it; tests/qemu/dpcheld.c queues one to a held
+# processor.
+
+OK=0x00000000
+NOMEM=0xc000009a
+
+# The APIC id the @cpu table gives the processor at group $1 number $2.
+table_apic() {
+	sed -nE "s/^@cpu mp=[0-9]+ apic=([0-9]+) .*state=online .*group=$1 number=$2 .*/\1/p" "$LOG" | tail -n 1
+}
+
+# Every "complete nt=N thread on G:P apic=A" and "dpc on G:P apic=A" line
+# names the APIC id the table has for G:P; $1 such lines are expected.
+apics_match_table() {
+	n=0
+	for kind in "thread on" "dpc on"; do
+		sed -nE "s/^@dbg drv=hvlike complete nt=[0-9]+ $kind ([0-9]+):([0-9]+) apic=([0-9]+) .*/\1 \2 \3/p" "$LOG" >"$LOG.ap"
+		while read -r g p a; do
+			t=$(table_apic "$g" "$p")
+			[ "$t" = "$a" ] ||
+				fail "$kind $g:$p read APIC id $a, the table says '$t'"
+			n=$((n + 1))
+		done <"$LOG.ap"
+	done
+	[ "$n" = "$1" ] || fail "$n APIC id lines, expected $1"
+}
+
+# Veto when the state cannot be allocated, Failure frees, and the retry
+# with a size that fits goes through every step on processor 2.
+case_hvlike_veto_retry() {
+	boot hvlike_veto 4 "--trace --batch --hold 2
+load hvlike state=4294967295
+add next
+unload hvlike
+load hvlike
+add next
+cpus"
+	expect_order "^@dbg drv=hvlike start nt=2 state=4294967295 no memory, veto$" \
+		"^@dbg drv=hvlike failure nt=2 status=$NOMEM state freed$" \
+		"^@add mp=2 nt=2 status=$NOMEM active=2 " \
+		'^@dbg drv=hvlike start nt=2 state=8192 at [0-9a-f]+$' \
+		'^@dbg drv=hvlike complete nt=2 thread on 0:2 apic=[0-9]+ apic_base=0x[0-9a-f]+ bsp=0$' \
+		"^@dbg drv=hvlike complete nt=2 dpc on 0:2 apic=[0-9]+ irql=2 wait=$OK$" \
+		'^@dbg drv=hvlike complete nt=2 topology core mask=0x4 has it=yes$' \
+		"^@add mp=2 nt=2 status=$OK active=3 "
+	apics_match_table 2
+	expect_none '^@verifier|INVARIANT|^@error'
+}
+
+# 16 processors in groups of 4: three adds, each lands on its own
+# processor, in whatever group it was placed.
+case_hvlike_16_groups() {
+	boot hvlike_16 16 "--trace --batch --hold 3 --group-size 4
+load hvlike
+add next
+add next
+add next
+cpus"
+	expect_count 3 "^@add mp=[0-9]+ nt=[0-9]+ status=$OK "
+	expect_count 3 '^@dbg drv=hvlike complete nt=[0-9]+ thread on [0-9]+:[0-9]+ apic=[0-9]+ .* bsp=0$'
+	expect_count 3 "^@dbg drv=hvlike complete nt=[0-9]+ dpc on .* irql=2 wait=$OK$"
+	expect_count 3 '^@dbg drv=hvlike complete nt=[0-9]+ topology .* has it=yes$'
+	expect '^@dbg drv=hvlike complete nt=15 thread on 3:3 '
+	apics_match_table 6
+	expect_none '^@verifier|INVARIANT|^@error'
+}
+
+# A DPC for a held processor: reported if its driver goes before the
+# processor comes; otherwise it runs there once the add has started it.
+DPC_EFI=build/dpcdrv/hotadd.efi
+case_dpc_for_held_processor() {
+	make -s B=build/dpcdrv DRIVERS=tests/qemu/dpcheld.c $DPC_EFI \
+		>/dev/null || { fail "make DRIVERS=tests/qemu/dpcheld.c failed"; return; }
+	EFI=$DPC_EFI boot dpc_held 4 "--trace --batch --hold 1
+load dpcheld
+sleep 200
+unload dpcheld
+load dpcheld as second
+sleep 200
+add next
+unload second
+cpus"
+	expect_count 2 "^@dbg drv=(dpcheld|second) target 0:3 status=$OK queued=1$"
+	expect_count 1 '^@verifier drv=dpcheld rule=dpc-at-unload$'
+	expect_order '^@verifier drv=dpcheld rule=dpc-at-unload$' \
+		'^@pass state=start nt=3 kind=add' \
+		'^@dbg drv=second dpc ran on 0:3 apic=[0-9]+ irql=2$' \
+		"^@add mp=3 nt=3 status=$OK active=4 "
+	expect_count 1 '^@dbg .*dpc ran on'
+	a=$(sed -nE 's/^@dbg drv=second dpc ran on 0:3 apic=([0-9]+) .*/\1/p' "$LOG")
+	[ "$a" = "$(table_apic 0 3)" ] || fail "DPC read APIC id '$a'"
+	expect_none 'INVARIANT|^@error'
+}
