@@ -220,6 +220,34 @@ static void test_callback_left_on_another_processor_is_reported(void **state)
 	KeDeregisterProcessorChangeCallback(p.handle);
 }
 
+/* Registering from a callback, moved elsewhere: still the thread that
+ * holds the dynamic-processor lock, so refused, not a wait for ever. */
+static VOID register_there(struct probe *p,
+			   PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT c, PNTSTATUS op)
+{
+	GROUP_AFFINITY a = { .Mask = 0x2 }, prev;
+
+	(VOID)op;
+	if (c->State != KeProcessorAddCompleteNotify)
+		return;
+	KeSetSystemGroupAffinityThread(&a, &prev);
+	p->arg = KeRegisterProcessorChangeCallback(probe_cb, p, 0);
+	KeRevertToUserGroupAffinityThread(&prev);
+}
+
+static void test_registration_from_a_moved_callback_is_refused(void **state)
+{
+	struct probe p = { .id = 3, .veto_at = ANY_INDEX,
+			   .hook = register_there };
+
+	(void)state;
+	assert_non_null(reg_probe(&p, 0));
+	assert_int_equal(KeStartDynamicProcessor(4), STATUS_SUCCESS);
+	assert_null(p.arg);
+	assert_int_equal(count_rule("reg-in-callback"), 1);
+	KeDeregisterProcessorChangeCallback(p.handle);
+}
+
 static NTSTATUS stays_away(PDRIVER_OBJECT o, PUNICODE_STRING path)
 {
 	(VOID)o;
@@ -253,6 +281,7 @@ int main(void)
 		T(test_complete_moves_to_the_new_processor),
 		T(test_callback_left_on_another_processor_is_reported),
 		T(test_driver_entry_left_on_another_processor),
+		T(test_registration_from_a_moved_callback_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
