@@ -19,7 +19,7 @@ bits 64
 default rel
 section .text
 
-global cpu_switch
+global cpu_switch, cpu_park_on
 
 cpu_switch:
 	push	rbx
@@ -37,6 +37,18 @@ cpu_switch:
 	pop	rbp
 	pop	rbx
 	ret
+
+; void cpu_park_on(uint64_t rsp): halt for ever on the stack given, with
+; interrupts taken there (an AP that stops while it runs the thread must
+; leave the thread's stack to the BSP).
+cpu_park_on:
+	mov	rsp, rdi
+	and	rsp, -16
+.halt:
+	sti
+	hlt
+	cli
+	jmp	.halt
 
 ; No executable stack wanted (the linker warns without this note).
 section .note.GNU-stack noalloc noexec nowrite progbits

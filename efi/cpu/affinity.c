@@ -31,9 +31,12 @@
 
 void cpu_switch(uint64_t *save, uint64_t load);
 
+void cpu_park_on(uint64_t rsp) __attribute__((noreturn));
+
 static struct {
 	uint64_t rsp;		/* saved while it moves */
 	struct cpu *to;		/* where it goes */
+	struct cpu *on;		/* where it runs; NULL: the BSP */
 } thread;
 
 static struct cpu *
@@ -130,5 +133,19 @@ affinity_move(uint32_t index)
 		return 0;
 	thread.to = to;
 	cpu_switch(&thread.rsp, from->host_rsp);
+	thread.on = to == bsp() ? NULL : to;
 	return 1;
+}
+
+/*
+ * An AP that stops the machine (stop.c) parks. If it runs the thread,
+ * it parks on its own stack, below its suspended loop: the BSP, which
+ * reports the stop, goes back to the thread's stack (stop_jump), and the
+ * parked processor's interrupts must not write there.
+ */
+void
+affinity_park(struct cpu *c)
+{
+	if (c && c == thread.on)
+		cpu_park_on(c->host_rsp - 256);
 }

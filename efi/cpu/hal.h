@@ -39,6 +39,7 @@ void hal_ap_idle(void);
  * thread if it was handed to c (1 if it ran). */
 int affinity_move(uint32_t index);
 int affinity_poll(struct cpu *c);
+void affinity_park(struct cpu *c);	/* stop.c: before parking c */
 
 /* Boot-services pool, BSP only (NULL on an AP or when exhausted). */
 void *pool_alloc(size_t bytes);

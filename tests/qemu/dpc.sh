@@ -68,12 +68,18 @@ cpus"
 	expect_none '^@verifier|INVARIANT|^@error'
 }
 
+# The image with this file's test drivers built in (make DRIVERS=).
+DPC_EFI=build/dpcdrv/hotadd.efi
+dpc_image() {
+	make -s B=build/dpcdrv \
+		DRIVERS="tests/qemu/dpcheld.c tests/qemu/awaybug.c" $DPC_EFI \
+		>/dev/null || { fail "make DRIVERS=tests/qemu/... failed"; return 1; }
+}
+
 # A DPC for a held processor: reported if its driver goes before the
 # processor comes; otherwise it runs there once the add has started it.
-DPC_EFI=build/dpcdrv/hotadd.efi
 case_dpc_for_held_processor() {
-	make -s B=build/dpcdrv DRIVERS=tests/qemu/dpcheld.c $DPC_EFI \
-		>/dev/null || { fail "make DRIVERS=tests/qemu/dpcheld.c failed"; return; }
+	dpc_image || return
 	EFI=$DPC_EFI boot dpc_held 4 "--trace --batch --hold 1
 load dpcheld
 sleep 200
@@ -93,4 +99,38 @@ cpus"
 	a=$(sed -nE 's/^@dbg drv=second dpc ran on 0:3 apic=([0-9]+) .*/\1/p' "$LOG")
 	[ "$a" = "$(table_apic 0 3)" ] || fail "DPC read APIC id '$a'"
 	expect_none 'INVARIANT|^@error'
+}
+
+# KeBugCheckEx on the processor the thread moved to: reported with that
+# processor, and the machine powers off (the boot passes only if the
+# simulator says @exit), the BSP back on the thread's stack.
+case_bugcheck_on_moved_thread() {
+	dpc_image || return
+	EFI=$DPC_EFI boot bugcheck_moved 4 "--trace --batch --hold 1
+load awaybug
+add next
+echo not reached"
+	expect_order '^@dbg drv=awaybug on 0:3, stopping$' \
+		'^@bugcheck code=0x000000e2 p1=0x1 p2=0x2 p3=0x3 p4=0x4 drv=awaybug nt=3 mp=3$' \
+		'^@exit status=0x000000e2'
+	expect_none 'not reached'
+}
+
+# The same without --batch: the machine stays stopped at the prompt, the
+# BSP runs the shell on the thread's stack while the parked processor
+# takes its timer interrupts on its own; the prompt keeps working.
+case_bugcheck_on_moved_thread_then_prompt() {
+	dpc_image || return
+	EFI=$DPC_EFI live bugcheck_moved_prompt 4 "--trace --hold 1
+load awaybug
+add next" || return
+	wait_for 'hotadd> ' &&
+	  say 'sleep 300' && wait_for '^@cmd text=sleep 300' &&
+	  say cpus && wait_for '^@count ' &&
+	  say 'sleep 300' && say cpus && say 'echo still here' &&
+	  wait_for '^still here'
+	live_end
+	expect '^@bugcheck code=0x000000e2 .* drv=awaybug nt=3 mp=3$'
+	expect_count 2 '^@count active=4 '
+	expect '^@exit status=0x000000e2$'
 }
