@@ -50,15 +50,21 @@ cpus"
 	expect_none '^@verifier|INVARIANT|^@error'
 }
 
-# 16 processors in groups of 4: three adds, each lands on its own
-# processor, in whatever group it was placed.
+# 16 processors in groups of 4: a veto, then three adds, each landing
+# on its own processor in the last group.
 case_hvlike_16_groups() {
 	boot hvlike_16 16 "--trace --batch --hold 3 --group-size 4
+load hvlike state=4294967295
+add next
+unload hvlike
 load hvlike
 add next
 add next
 add next
 cpus"
+	expect_order "^@dbg drv=hvlike failure nt=13 status=$NOMEM state freed$" \
+		"^@add mp=13 nt=13 status=$NOMEM active=13 " \
+		"^@add mp=13 nt=13 status=$OK active=14 "
 	expect_count 3 "^@add mp=[0-9]+ nt=[0-9]+ status=$OK "
 	expect_count 3 '^@dbg drv=hvlike complete nt=[0-9]+ thread on [0-9]+:[0-9]+ apic=[0-9]+ .* bsp=0$'
 	expect_count 3 "^@dbg drv=hvlike complete nt=[0-9]+ dpc on .* irql=2 wait=$OK$"
