@@ -141,13 +141,15 @@ VOID KeRevertToUserAffinityThreadEx(KAFFINITY Affinity)
  * and the thread goes back to the BSP. */
 VOID ki_affinity_check(struct ke_driver *d, const char *what)
 {
-	if (!th.set.Mask && !KI_LOAD(&th.at))
+	GROUP_AFFINITY was = th.set;
+	ULONG at = KI_LOAD(&th.at);
+
+	if (!was.Mask && !at)
 		return;
+	__builtin_memset(&th.set, 0, sizeof(th.set));
+	go(0);		/* first: the report is printed from the BSP */
 	ki_violation(d, "affinity-not-reverted", "%s returned with the "
 		     "thread's affinity still group %u mask 0x%llx (on "
 		     "processor %u); moved back to the BSP", what,
-		     (ULONG)th.set.Group, (ULONG64)th.set.Mask,
-		     KI_LOAD(&th.at));
-	__builtin_memset(&th.set, 0, sizeof(th.set));
-	go(0);
+		     (ULONG)was.Group, (ULONG64)was.Mask, at);
 }

@@ -27,7 +27,7 @@
 #include "offsets.h"
 #include "x86.h"
 
-#define HOST_STACK (16 * 1024)
+#define HOST_STACK (64 * 1024)	/* firmware console output runs on it */
 
 void cpu_switch(uint64_t *save, uint64_t load);
 

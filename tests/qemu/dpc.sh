@@ -78,7 +78,7 @@ cpus"
 DPC_EFI=build/dpcdrv/hotadd.efi
 dpc_image() {
 	make -s B=build/dpcdrv \
-		DRIVERS="tests/qemu/dpcheld.c tests/qemu/awaybug.c" $DPC_EFI \
+		DRIVERS="tests/qemu/dpcheld.c tests/qemu/awaybug.c tests/qemu/stayaway.c" $DPC_EFI \
 		>/dev/null || { fail "make DRIVERS=tests/qemu/... failed"; return 1; }
 }
 
@@ -139,4 +139,25 @@ add next" || return
 	expect '^@bugcheck code=0x000000e2 .* drv=awaybug nt=3 mp=3$'
 	expect_count 2 '^@count active=4 '
 	expect '^@exit status=0x000000e2$'
+}
+
+# A callback that returns with its thread still on the processor it
+# moved to: reported, the thread moved back to the BSP, and the shell
+# goes on there (the next add moves and comes back again).
+case_affinity_not_reverted() {
+	dpc_image || return
+	EFI=$DPC_EFI boot stayaway 4 "--trace --batch --hold 2
+load stayaway
+add next
+add next
+cpus"
+	expect_order '^@dbg drv=stayaway left on 0:2 apic=2$' \
+		'^@verifier drv=stayaway rule=affinity-not-reverted$' \
+		"^@add mp=2 nt=2 status=$OK active=3 " \
+		'^@dbg drv=stayaway left on 0:3 apic=3$' \
+		'^@verifier drv=stayaway rule=affinity-not-reverted$' \
+		"^@add mp=3 nt=3 status=$OK active=4 " \
+		'^@count active=4 '
+	expect_count 2 '^@verifier .*rule=affinity-not-reverted$'
+	expect_none 'INVARIANT|^@error'
 }
