@@ -78,7 +78,7 @@ cpus"
 DPC_EFI=build/dpcdrv/hotadd.efi
 dpc_image() {
 	make -s B=build/dpcdrv \
-		DRIVERS="tests/qemu/dpcheld.c tests/qemu/awaybug.c tests/qemu/stayaway.c" $DPC_EFI \
+		DRIVERS="tests/qemu/dpcheld.c tests/qemu/awaybug.c tests/qemu/stayaway.c tests/qemu/gcall.c" $DPC_EFI \
 		>/dev/null || { fail "make DRIVERS=tests/qemu/... failed"; return 1; }
 }
 
@@ -160,4 +160,20 @@ cpus"
 		'^@count active=4 '
 	expect_count 2 '^@verifier .*rule=affinity-not-reverted$'
 	expect_none 'INVARIANT|^@error'
+}
+
+# KeGenericCallDpc and KeFlushQueuedDpcs on the real processors, before
+# and after an add, in two groups (tests/qemu/gcall.c).
+case_generic_call_and_flush() {
+	dpc_image || return
+	EFI=$DPC_EFI boot gcall 8 "--trace --batch --hold 1 --group-size 4
+load gcall
+add next
+load gcall as again"
+	expect_order '^@dbg drv=gcall generic call: 7 of 7 processors once, 2 winners$' \
+		'^@dbg drv=gcall flush: 7 of 7 ran$' \
+		"^@add mp=7 nt=7 status=$OK active=8 " \
+		'^@dbg drv=again generic call: 8 of 8 processors once, 2 winners$' \
+		'^@dbg drv=again flush: 8 of 8 ran$'
+	expect_none '^@verifier|INVARIANT|^@error'
 }
