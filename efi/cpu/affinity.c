@@ -15,10 +15,11 @@
  * affinity_poll while the thread runs there. The BSP's loop is made at
  * the first move away from it, on a stack of its own (the thread keeps
  * the firmware's): it serves what the BSP must while the thread is away
- * (the APs' console lines, in order; its DPCs, workloads and
- * KeIpiGenericCall; a stop) and takes the thread back when it returns.
- * Firmware calls stay with the BSP: the pool refuses an AP (uefi.c), and
- * the console queues an AP's lines for the BSP (con.c).
+ * (the APs' console lines, in order; the thread's pool allocations; its
+ * DPCs, workloads and KeIpiGenericCall; a stop) and takes the thread back
+ * when it returns. Firmware calls stay with the BSP: the pool serves the
+ * moved thread through it (affinity_alloc) and refuses any other AP
+ * (uefi.c), and the console queues an AP's lines for the BSP (con.c).
  */
 #include <ke.h>
 #include "con.h"
@@ -75,6 +76,44 @@ affinity_poll(struct cpu *c)
 	return 1;
 }
 
+/*
+ * Pool for the thread while it is on an AP: asked of the BSP's loop,
+ * which allocates from the firmware and answers. Only the thread asks,
+ * one request at a time.
+ */
+static struct {
+	size_t bytes;
+	void *p;
+	int state;		/* atomic: ASKED, then ANSWERED */
+} ask;
+
+enum { IDLE, ASKED, ANSWERED };
+
+void *
+affinity_alloc(size_t bytes)
+{
+	void *p;
+
+	if (!thread.on || thread.on != cpu_by_apic(&machine, cpu_apic_id()))
+		return NULL;
+	ask.bytes = bytes;
+	__atomic_store_n(&ask.state, ASKED, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&ask.state, __ATOMIC_ACQUIRE) != ANSWERED)
+		cpu_pause();
+	p = ask.p;
+	__atomic_store_n(&ask.state, IDLE, __ATOMIC_RELAXED);
+	return p;
+}
+
+static void
+answer(void)
+{
+	if (__atomic_load_n(&ask.state, __ATOMIC_ACQUIRE) != ASKED)
+		return;
+	ask.p = pool_alloc(ask.bytes);
+	__atomic_store_n(&ask.state, ANSWERED, __ATOMIC_RELEASE);
+}
+
 /* The BSP's loop while the thread is elsewhere; it never returns. */
 static void
 bsp_host(void)
@@ -84,6 +123,7 @@ bsp_host(void)
 	__atomic_store_n(&thread.to->inbox, thread.rsp, __ATOMIC_RELEASE);
 	for (;;) {
 		affinity_poll(b);
+		answer();
 		ipi_poll(b);
 		hal_ap_idle();
 		con_drain();

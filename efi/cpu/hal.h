@@ -40,6 +40,7 @@ void hal_ap_idle(void);
 int affinity_move(uint32_t index);
 int affinity_poll(struct cpu *c);
 void affinity_park(struct cpu *c);	/* stop.c: before parking c */
+void *affinity_alloc(size_t bytes);	/* uefi.c: pool for the moved thread */
 
 /* Boot-services pool, BSP only (NULL on an AP or when exhausted). */
 void *pool_alloc(size_t bytes);

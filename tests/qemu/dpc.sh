@@ -141,8 +141,8 @@ add next" || return
 	expect '^@exit status=0x000000e2$'
 }
 
-# A callback that returns with its thread still on the processor it
-# moved to: reported, the thread moved back to the BSP, and the shell
+# A callback that allocates pool on the processor it moved to (the BSP
+# serves it) and returns with its thread still there: reported, the thread moved back to the BSP, and the shell
 # goes on there (the next add moves and comes back again).
 case_affinity_not_reverted() {
 	dpc_image || return
@@ -151,14 +151,15 @@ load stayaway
 add next
 add next
 cpus"
-	expect_order '^@dbg drv=stayaway left on 0:2 apic=2$' \
+	expect_order '^@dbg drv=stayaway left on 0:2 apic=2 pool=ok$' \
 		'^@verifier drv=stayaway rule=affinity-not-reverted$' \
 		"^@add mp=2 nt=2 status=$OK active=3 " \
-		'^@dbg drv=stayaway left on 0:3 apic=3$' \
+		'^@dbg drv=stayaway left on 0:3 apic=3 pool=ok$' \
 		'^@verifier drv=stayaway rule=affinity-not-reverted$' \
 		"^@add mp=3 nt=3 status=$OK active=4 " \
 		'^@count active=4 '
 	expect_count 2 '^@verifier .*rule=affinity-not-reverted$'
+	expect_none 'rule=pool'
 	expect_none 'INVARIANT|^@error'
 }
 

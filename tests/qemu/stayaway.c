@@ -1,7 +1,8 @@
 /*
- * stayaway.c: moves its thread to each processor added, in Complete, and
- * returns without reverting. The verifier reports it and moves the
- * thread back to the BSP; the shell goes on there.
+ * stayaway.c: moves its thread to each processor added, in Complete,
+ * allocates and frees pool there, and returns without reverting. The
+ * verifier reports it and moves the thread back to the BSP; the shell
+ * goes on there.
  */
 #include <wdm.h>
 
@@ -13,6 +14,7 @@ static VOID Callback(PVOID Context, PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT Change,
 	GROUP_AFFINITY to = { 0 };
 	PROCESSOR_NUMBER on;
 	int r[4];
+	PVOID p;
 
 	UNREFERENCED_PARAMETER(Context);
 	UNREFERENCED_PARAMETER(OperationStatus);
@@ -23,8 +25,11 @@ static VOID Callback(PVOID Context, PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT Change,
 	KeSetSystemGroupAffinityThread(&to, NULL);
 	KeGetCurrentProcessorNumberEx(&on);
 	__cpuid(r, 1);
-	DbgPrint("left on %u:%u apic=%u\n", on.Group, on.Number,
-		 (ULONG)r[1] >> 24);
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 4096, 'ytsS');
+	DbgPrint("left on %u:%u apic=%u pool=%s\n", on.Group, on.Number,
+		 (ULONG)r[1] >> 24, p ? "ok" : "none");
+	if (p)
+		ExFreePoolWithTag(p, 'ytsS');
 }
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject,
