@@ -41,6 +41,10 @@
 #define _IRQL_requires_same_
 #define _IRQL_requires_max_(irql)
 #define _IRQL_requires_(irql)
+#define _IRQL_requires_min_(irql)
+#define _IRQL_raises_(irql)
+#define _IRQL_saves_
+#define _IRQL_restores_
 #define _Function_class_(name)
 #define _When_(cond, anno)
 #define _Success_(expr)
@@ -681,6 +685,16 @@ NTKERNELAPI VOID KeRevertToUserGroupAffinityThread(
 	PGROUP_AFFINITY PreviousAffinity);
 NTKERNELAPI KAFFINITY KeSetSystemAffinityThreadEx(KAFFINITY Affinity);
 NTKERNELAPI VOID KeRevertToUserAffinityThreadEx(KAFFINITY Affinity);
+/* The older forms (WDK: obsolete, still exported): no previous value. */
+FORCEINLINE VOID KeSetSystemAffinityThread(KAFFINITY Affinity)
+{
+	KeSetSystemAffinityThreadEx(Affinity);
+}
+
+FORCEINLINE VOID KeRevertToUserAffinityThread(VOID)
+{
+	KeRevertToUserAffinityThreadEx(0);
+}
 
 /*
  * Topology (winnt.h layouts). Records are variable length: Size is the

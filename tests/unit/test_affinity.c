@@ -120,6 +120,11 @@ static void test_affinity_ex_forms_nest(void **state)
 	assert_int_equal(KeGetCurrentProcessorNumberEx(NULL), 3);
 	KeRevertToUserAffinityThreadEx(first);
 	assert_int_equal(KeGetCurrentProcessorNumberEx(NULL), 0);
+	/* The older forms. */
+	KeSetSystemAffinityThread(0x4);
+	assert_int_equal(KeGetCurrentProcessorNumberEx(NULL), 2);
+	KeRevertToUserAffinityThread();
+	assert_int_equal(KeGetCurrentProcessorNumberEx(NULL), 0);
 	assert_int_equal(ke_violations(), 0);
 }
 
