@@ -41,6 +41,10 @@
 #define _IRQL_requires_same_
 #define _IRQL_requires_max_(irql)
 #define _IRQL_requires_(irql)
+#define _IRQL_requires_min_(irql)
+#define _IRQL_raises_(irql)
+#define _IRQL_saves_
+#define _IRQL_restores_
 #define _Function_class_(name)
 #define _When_(cond, anno)
 #define _Success_(expr)
@@ -67,6 +71,7 @@ typedef intptr_t LONG_PTR;
 typedef uintptr_t ULONG_PTR, *PULONG_PTR, SIZE_T, *PSIZE_T;
 typedef LONG NTSTATUS, *PNTSTATUS;
 typedef ULONG_PTR KAFFINITY, *PKAFFINITY;
+typedef ULONG LOGICAL, *PLOGICAL;
 
 #define TRUE 1
 #define FALSE 0
@@ -611,11 +616,85 @@ NTKERNELAPI ULONG KeGetProcessorIndexFromNumber(PPROCESSOR_NUMBER ProcNumber);
 NTKERNELAPI NTSTATUS KeGetProcessorNumberFromIndex(ULONG ProcIndex,
 						   PPROCESSOR_NUMBER ProcNumber);
 
+/*
+ * DPCs (x64 layout, 64 bytes). Number holds the target: 0 for the
+ * processor that queues it, else 1 + the target's seat (group *
+ * group size + number). DpcData is non-NULL while the DPC is queued.
+ */
+typedef struct _SINGLE_LIST_ENTRY {
+	struct _SINGLE_LIST_ENTRY *Next;
+} SINGLE_LIST_ENTRY, *PSINGLE_LIST_ENTRY;
+
+typedef enum _KDPC_IMPORTANCE {
+	LowImportance,
+	MediumImportance,
+	HighImportance,
+	MediumHighImportance
+} KDPC_IMPORTANCE;
+
+#define DpcObject 19
+#define ThreadedDpcObject 24
+
+struct _KDPC;
+typedef VOID KDEFERRED_ROUTINE(struct _KDPC *Dpc, PVOID DeferredContext,
+			       PVOID SystemArgument1, PVOID SystemArgument2);
+typedef KDEFERRED_ROUTINE *PKDEFERRED_ROUTINE;
+
+typedef struct _KDPC {
+	union {
+		ULONG TargetInfoAsUlong;
+		struct {
+			UCHAR Type;
+			UCHAR Importance;
+			volatile USHORT Number;
+		};
+	};
+	SINGLE_LIST_ENTRY DpcListEntry;
+	KAFFINITY ProcessorHistory;
+	PKDEFERRED_ROUTINE DeferredRoutine;
+	PVOID DeferredContext;
+	PVOID SystemArgument1;
+	PVOID SystemArgument2;
+	volatile PVOID DpcData;
+} KDPC, *PKDPC, *PRKDPC;
+
+NTKERNELAPI VOID KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine,
+				 PVOID DeferredContext);
+NTKERNELAPI VOID KeInitializeThreadedDpc(PKDPC Dpc,
+					 PKDEFERRED_ROUTINE DeferredRoutine,
+					 PVOID DeferredContext);
+NTKERNELAPI VOID KeSetTargetProcessorDpc(PRKDPC Dpc, CCHAR Number);
+NTKERNELAPI NTSTATUS KeSetTargetProcessorDpcEx(PKDPC Dpc,
+					       PPROCESSOR_NUMBER ProcNumber);
+NTKERNELAPI VOID KeSetImportanceDpc(PRKDPC Dpc, KDPC_IMPORTANCE Importance);
+NTKERNELAPI BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1,
+				     PVOID SystemArgument2);
+NTKERNELAPI BOOLEAN KeRemoveQueueDpc(PRKDPC Dpc);
+NTKERNELAPI VOID KeFlushQueuedDpcs(VOID);
+
 typedef struct _GROUP_AFFINITY {
 	KAFFINITY Mask;
 	USHORT Group;
 	USHORT Reserved[3];
 } GROUP_AFFINITY, *PGROUP_AFFINITY;
+
+/* The calling thread's processors (WDK: IRQL <= APC_LEVEL). */
+NTKERNELAPI VOID KeSetSystemGroupAffinityThread(
+	PGROUP_AFFINITY Affinity, PGROUP_AFFINITY PreviousAffinity);
+NTKERNELAPI VOID KeRevertToUserGroupAffinityThread(
+	PGROUP_AFFINITY PreviousAffinity);
+NTKERNELAPI KAFFINITY KeSetSystemAffinityThreadEx(KAFFINITY Affinity);
+NTKERNELAPI VOID KeRevertToUserAffinityThreadEx(KAFFINITY Affinity);
+/* The older forms (WDK: obsolete, still exported): no previous value. */
+FORCEINLINE VOID KeSetSystemAffinityThread(KAFFINITY Affinity)
+{
+	KeSetSystemAffinityThreadEx(Affinity);
+}
+
+FORCEINLINE VOID KeRevertToUserAffinityThread(VOID)
+{
+	KeRevertToUserAffinityThreadEx(0);
+}
 
 /*
  * Topology (winnt.h layouts). Records are variable length: Size is the

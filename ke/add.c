@@ -72,6 +72,7 @@ static NTSTATUS add(ULONG slot, ULONG n, PROCESSOR_NUMBER at)
 		st = started;
 	if (NT_SUCCESS(st)) {
 		ki_activate(n);
+		ki_dpc_activated(n);
 		broadcast(KeProcessorAddCompleteNotify, n, st);
 		return st;
 	}

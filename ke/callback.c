@@ -380,6 +380,7 @@ static VOID call(struct ki_cbreg *r, PVOID a1, PVOID a2)
 	r->calls++;
 	r->fn(r->ctx, a1, a2);
 	r->calls--;
+	ki_affinity_check(r->driver, "callback");
 	ki_leave(prev);
 }
 

@@ -54,6 +54,7 @@ static VOID reclaim(struct ke_driver *d)
 		if (ki.sink && ki.sink->deregistered)
 			ki.sink->deregistered(d);
 	}
+	ki_dpc_purge(d);		/* before the pool its DPCs live in */
 	ki_pool_purge(d);
 }
 
@@ -76,6 +77,7 @@ NTSTATUS ke_load_driver(struct ke_driver *d, const char *name,
 	d->loaded = TRUE;
 	prev = ki_enter(d);
 	st = entry(&d->object, &d->registry_path);
+	ki_affinity_check(d, "DriverEntry");
 	ki_leave(prev);
 	if (!NT_SUCCESS(st)) {
 		reclaim(d);
@@ -94,6 +96,7 @@ VOID ke_unload_driver(struct ke_driver *d)
 	if (d->object.DriverUnload) {
 		prev = ki_enter(d);
 		d->object.DriverUnload(&d->object);
+		ki_affinity_check(d, "DriverUnload");
 		ki_leave(prev);
 	}
 	reclaim(d);

@@ -230,15 +230,21 @@ VOID ke_driver_stats(struct ke_driver *d)
 		return;
 	prev = ki_enter(d);
 	d->stats(d->stats_context);
+	ki_affinity_check(d, "stats routine");
 	ki_leave(prev);
 }
 
-/* Who a DbgPrint is from: on a processor inside a workload, the
- * workload's driver (the current driver is the BSP's). */
+/* Who a DbgPrint is from: on a processor inside a DPC, the driver that
+ * queued it; inside a workload, the workload's driver (the current
+ * driver is the BSP's). */
 struct ke_driver *ki_print_driver(VOID)
 {
 	ULONG me = ki.be ? ki.be->current() : INVALID_PROCESSOR_INDEX, s;
+	struct ke_driver *dpc;
 
+	if (me < KI_LOAD(&ki.active) &&
+	    (dpc = __atomic_load_n(&ki.dpc_driver[me], SC)))
+		return dpc;
 	if (me < KI_LOAD(&ki.active) && (s = __atomic_load_n(&ki.running[me],
 							      SC)))
 		return __atomic_load_n(&slots[s - 1].owner, SC);

@@ -23,7 +23,8 @@ static VOID (*block_free)(PVOID);
 static BOOLEAN backend_ok(const struct ke_backend *be)
 {
 	return be && be->start && be->post && be->current && be->alloc &&
-	       be->free && be->clock_us && be->relax;
+	       be->free && be->clock_us && be->relax && be->kick &&
+	       be->migrate;
 }
 
 /* Slots unique and in range, at least one processor active, none active
@@ -74,7 +75,8 @@ static ULONG slot_span(const struct ke_processor *p, ULONG count)
 static BOOLEAN alloc_block(const struct ke_backend *be, ULONG seats)
 {
 	ULONG n = ki.cfg.count, g = ki.groups;
-	SIZE_T size = g * sizeof(KAFFINITY) +
+	SIZE_T size = 2 * n * sizeof(KDPC) + n * sizeof(struct ke_driver *) +
+		      g * sizeof(KAFFINITY) +
 		      seats * sizeof(struct ki_topo) +
 		      (3 * n + g + seats) * sizeof(ULONG) +
 		      (n + ki.slot_span) * sizeof(PROCESSOR_NUMBER) +
@@ -85,7 +87,10 @@ static BOOLEAN alloc_block(const struct ke_backend *be, ULONG seats)
 		return FALSE;
 	block_free = be->free;
 	__builtin_memset(block, 0, size);
-	ki.affinity = block;
+	ki.flush_dpc = block;
+	ki.call_dpc = ki.flush_dpc + n;
+	ki.dpc_driver = (struct ke_driver **)(ki.call_dpc + n);
+	ki.affinity = (KAFFINITY *)(ki.dpc_driver + n);
 	ki.topo = (struct ki_topo *)(ki.affinity + g);
 	ki.online = (ULONG *)(ki.topo + seats);
 	ki.running = ki.online + n;
@@ -178,5 +183,8 @@ NTSTATUS ke_init(const struct ke_config *cfg, const struct ke_backend *be,
 	ki_pc_init();
 	ki_workloads_init();
 	ki_ipi_init();
+	ki_dpc_init();
+	ki_gdpc_init();
+	ki_affinity_init();
 	return STATUS_SUCCESS;
 }

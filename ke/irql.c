@@ -66,8 +66,11 @@ VOID KeLowerIrql(KIRQL NewIrql)
 {
 	KIRQL *l = mine();
 
-	if (l)
-		move(l, NewIrql, FALSE);
+	if (!l)
+		return;
+	move(l, NewIrql, FALSE);
+	if (NewIrql < DISPATCH_LEVEL)
+		ki_dpc_drain();		/* as the DPC interrupt would */
 }
 
 KIRQL KeRaiseIrqlToDpcLevel(VOID)

@@ -73,6 +73,19 @@ struct ke_backend {
 	ULONG64 (*clock_us)(VOID);
 	/* One turn of a wait for another processor: pause, or yield. */
 	VOID (*relax)(VOID);
+	/*
+	 * Processor `index` has DPCs queued for it: its loop should call
+	 * ke_run_dpcs soon. A backend whose loops call it every turn
+	 * anyway may do nothing here.
+	 */
+	VOID (*kick)(ULONG index);
+	/*
+	 * The thread (the code that runs DriverEntry and the callbacks,
+	 * which calls this) goes on on processor `index`, an active one:
+	 * when this returns, it runs there, until the next migrate. FALSE
+	 * if it cannot (it stays where it is).
+	 */
+	BOOLEAN (*migrate)(ULONG index);
 };
 
 /* Events the core reports; any pointer may be NULL. */
@@ -187,8 +200,14 @@ struct ke_driver *ke_current_driver(VOID);
  * running, reporting rule "workload-at-unload".
  */
 VOID ke_run_workloads(VOID);
+/* Every active processor's loop calls it each turn, and after a kick
+ * (struct ke_backend): it runs the processor's queued DPCs. */
+VOID ke_run_dpcs(VOID);
 VOID ke_driver_stats(struct ke_driver *d);
 VOID ke_reclaim_workload(struct ke_driver *d);
+
+/* The NT index the thread runs on (ke/affinity.c). */
+ULONG ke_thread_processor(VOID);
 
 /* Core state for tests and the console. */
 BOOLEAN ke_verifier_enabled(VOID);

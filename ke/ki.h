@@ -29,6 +29,9 @@ struct ki_state {
 	ULONG *arrived;			/* atomic: ipi.c's, see there */
 	PROCESSOR_NUMBER *number;	/* atomic: of each numbered index */
 	KIRQL *irql;			/* each processor's own (irql.c) */
+	struct ke_driver **dpc_driver;	/* atomic: whose DPC it runs */
+	KDPC *flush_dpc;		/* KeFlushQueuedDpcs' (dpc.c) */
+	KDPC *call_dpc;			/* KeGenericCallDpc's (gdpc.c) */
 	/* Per seat (below): the place in the machine of the processor
 	 * placed there (topo.c) */
 	struct ki_topo *topo;
@@ -155,6 +158,30 @@ VOID ki_ipi_init(VOID);
  * units) ends at. */
 BOOLEAN ki_event_take(PRKEVENT Event);
 ULONG64 ki_deadline(LONGLONG timeout);
+
+/* dpc.c: the list is empty; the calling processor runs its DPCs (if
+ * below DISPATCH_LEVEL); processor index has just become active; d's
+ * queued DPCs are reported and removed at its unload. */
+VOID ki_dpc_init(VOID);
+VOID ki_dpc_drain(VOID);
+VOID ki_dpc_activated(ULONG index);
+VOID ki_dpc_purge(struct ke_driver *d);
+
+/*
+ * gdpc.c: exported by Windows but declared in no WDK header; drivers
+ * declare them themselves (with BOOLEAN or LOGICAL for the result), so
+ * <wdm.h> must not.
+ */
+VOID KeGenericCallDpc(PKDEFERRED_ROUTINE Routine, PVOID Context);
+VOID KeSignalCallDpcDone(PVOID SystemArgument1);
+LOGICAL KeSignalCallDpcSynchronize(PVOID SystemArgument2);
+VOID ki_gdpc_init(VOID);
+
+/* affinity.c: the thread on the BSP, no affinity set; after driver code
+ * (what: "DriverEntry", ...), an affinity left set is reported and
+ * undone. */
+VOID ki_affinity_init(VOID);
+VOID ki_affinity_check(struct ke_driver *d, const char *what);
 
 /* pool.c */
 VOID ki_pool_init(VOID);

@@ -8,7 +8,8 @@
  * Windows serialises processor-change registration against processor
  * adds with one lock (KiDynamicProcessorLock, observed Windows behaviour
  * (RE)); ki_lock is that lock. It records its owner, the processor index
- * of the holder, so the core can tell a callback that re-enters the API
+ * of the holder (or the thread, which may change processors while it
+ * holds it), so the core can tell a callback that re-enters the API
  * (Windows would deadlock) from another processor that must wait.
  */
 #include "ki.h"
@@ -35,10 +36,21 @@ VOID ki_lock_init(VOID)
 	__atomic_store_n(&dyn_owner, KI_NO_OWNER, __ATOMIC_RELAXED);
 }
 
+/* The holder: the thread wherever it runs (it may move while it holds
+ * the lock, ke/affinity.c), else the processor. */
+#define KI_THREAD 0xfffffffeu
+
+static ULONG holder(VOID)
+{
+	ULONG me = ki.be->current();
+
+	return me == ke_thread_processor() ? KI_THREAD : me;
+}
+
 VOID ki_lock(VOID)
 {
 	ki_spin_lock(&dyn_lock);
-	__atomic_store_n(&dyn_owner, ki.be->current(), __ATOMIC_RELAXED);
+	__atomic_store_n(&dyn_owner, holder(), __ATOMIC_RELAXED);
 }
 
 VOID ki_unlock(VOID)
@@ -53,8 +65,7 @@ VOID ki_unlock(VOID)
  */
 BOOLEAN ki_lock_is_mine(VOID)
 {
-	return __atomic_load_n(&dyn_owner, __ATOMIC_RELAXED) ==
-	       ki.be->current();
+	return __atomic_load_n(&dyn_owner, __ATOMIC_RELAXED) == holder();
 }
 
 VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock)

@@ -61,6 +61,7 @@ static inline VOID pc_call(struct ki_cbreg *r,
 	r->calls++;
 	r->fn(r->ctx, c, op);
 	r->calls--;
+	ki_affinity_check(r->driver, "processor-change callback");
 	ki_leave(prev);
 	if (*op != was || !same(c, ref))
 		ki_pc_check(r, ref, was, c, op);

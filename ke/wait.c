@@ -38,6 +38,7 @@ static BOOLEAN poll(PRKEVENT event, PLARGE_INTEGER timeout)
 			return TRUE;
 		if (KeQueryInterruptTime() >= end)
 			return FALSE;
+		ki_dpc_drain();		/* the waiter's processor runs them */
 		ki.be->relax();
 	}
 }

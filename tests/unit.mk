@@ -16,7 +16,7 @@ HOST_LIBS := -lcmocka -lpthread
 
 HOST_OUT := build/host
 UNIT_NAMES := test_register test_add test_query test_verifier test_driver \
-	test_wait test_topo
+	test_wait test_topo test_dpc test_affinity
 TSAN_NAMES := test_stress
 UNIT_BINS := $(UNIT_NAMES:%=$(HOST_OUT)/%)
 TSAN_BINS := $(TSAN_NAMES:%=$(HOST_OUT)/%)
@@ -37,6 +37,15 @@ $(TSAN_BINS): $(HOST_OUT)/%: tests/unit/%.c $(UNIT_COMMON) $(UNIT_HDRS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(TSAN_FLAGS) -o $@ \
 		$(filter %.c,$^) $(HOST_LIBS)
+
+# The DPC and affinity tests run processors against each other: under
+# ThreadSanitizer too.
+BOTH_TSAN := $(HOST_OUT)/test_dpc_tsan $(HOST_OUT)/test_affinity_tsan
+$(BOTH_TSAN): $(HOST_OUT)/%_tsan: tests/unit/%.c $(UNIT_COMMON) $(UNIT_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(TSAN_FLAGS) -o $@ \
+		$(filter %.c,$^) $(HOST_LIBS)
+TSAN_BINS += $(BOTH_TSAN)
 
 .PHONY: unit-build unit-test
 unit-build: $(UNIT_BINS) $(TSAN_BINS)

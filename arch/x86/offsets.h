@@ -55,6 +55,11 @@
 #define STAGE_LONG	3	/* paging on: IA-32e (long) mode */
 #define STAGE_C		4	/* on its own stack, calling the AP entry */
 
+/* A context cpu_switch (switch.asm) resumes: six saved registers, then
+ * the return address, from the saved stack pointer up. */
+#define SWITCH_FRAME	7	/* words */
+#define SWITCH_RET	48	/* byte offset of the return address */
+
 /* Selectors of the trampoline's own GDT (TRAMP_GDT). */
 #define TRAMP_CODE32	0x08
 #define TRAMP_DATA	0x10

@@ -31,6 +31,7 @@ loop(struct cpu *c)
 	int tick = apic_tick_start(&fw), first = tick;
 
 	while (!stopping(c)) {
+		affinity_poll(c);
 		ipi_poll(c);
 		hal_ap_idle();
 		c->loops++;

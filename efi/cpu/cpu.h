@@ -49,6 +49,9 @@ struct cpu {
 	volatile uint64_t seen;		/* last broadcast handled (ipi.c) */
 	volatile uint64_t loops;	/* idle-loop turns, for `stats` */
 	volatile uint64_t tsc_online;	/* TSC when it said online */
+	/* The thread that changes processors (affinity.c). */
+	uint64_t host_rsp;		/* its loop, while the thread runs here */
+	volatile uint64_t inbox;	/* the thread, handed to it to run */
 	/* Set by the BSP before the boot start, read by the APs looking
 	 * for their slot (ap.c:ap_find). */
 	uint32_t mp_apic;		/* APIC id MP Services (or the MADT)

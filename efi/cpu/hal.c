@@ -70,6 +70,21 @@ relax(VOID)
 	cpu_pause();
 }
 
+/* Every active processor's loop runs its DPCs each turn (hal_ap_idle;
+ * the BSP's while it waits, and the core's own waits): at worst one
+ * APIC tick after the DPC was queued. */
+static VOID
+kick(ULONG index)
+{
+	(VOID)index;
+}
+
+static BOOLEAN
+migrate(ULONG index)
+{
+	return affinity_move(index) != 0;
+}
+
 static int core_up;		/* set once ke_init has run */
 
 static const struct ke_backend backend = {
@@ -80,6 +95,8 @@ static const struct ke_backend backend = {
 	.free = pool_free,
 	.clock_us = now_us,
 	.relax = relax,
+	.kick = kick,
+	.migrate = migrate,
 };
 
 /*
@@ -193,8 +210,10 @@ hal_ap_idle(void)
 		stop_poll();
 		return;
 	}
-	if (__atomic_load_n(&core_up, __ATOMIC_ACQUIRE))
-		ke_run_workloads();
+	if (!__atomic_load_n(&core_up, __ATOMIC_ACQUIRE))
+		return;
+	ke_run_dpcs();
+	ke_run_workloads();
 }
 
 /* The group and number ke_init placed an MP Services processor at. */

@@ -34,6 +34,14 @@ void hal_ap_init(uint32_t index);
  * while it waits. */
 void hal_ap_idle(void);
 
+/* affinity.c: the thread goes on on the processor with NT index i (0
+ * if it cannot); each turn of a processor's loop, affinity_poll runs the
+ * thread if it was handed to c (1 if it ran). */
+int affinity_move(uint32_t index);
+int affinity_poll(struct cpu *c);
+void affinity_park(struct cpu *c);	/* stop.c: before parking c */
+void *affinity_alloc(size_t bytes);	/* uefi.c: pool for the moved thread */
+
 /* Boot-services pool, BSP only (NULL on an AP or when exhausted). */
 void *pool_alloc(size_t bytes);
 void pool_free(void *p);

@@ -87,6 +87,7 @@ stop_poll(void)
 static void __attribute__((noreturn))
 park(void)
 {
+	affinity_park(cpu_by_apic(&machine, cpu_apic_id()));
 	for (;;)
 		cpu_wait_interrupt();
 }

@@ -31,15 +31,26 @@ con_init(void)
 	ring = uefi_alloc(RING * sizeof *ring);	/* pool, not image bytes */
 }
 
+/* Text too long for a slot is cut, but keeps its end of line, so the
+ * next text still starts a line of its own. */
 static void
 ring_put(const char *s)
 {
+	size_t n = 0, end = sizeof ring[0] - 2;
+	char *slot;
+
+	while (s[n])
+		n++;
 	while (__atomic_exchange_n(&ring_lock, 1, __ATOMIC_ACQUIRE))
 		;
-	if (ring && ring_head - ring_tail < RING)
-		str_copy(ring[ring_head++ % RING], s, sizeof ring[0]);
-	else
+	if (ring && ring_head - ring_tail < RING) {
+		slot = ring[ring_head++ % RING];
+		str_copy(slot, s, sizeof ring[0]);
+		if (n > end + 1 && s[n - 1] == '\n')
+			slot[end] = '\n';
+	} else {
 		ring_lost++;
+	}
 	__atomic_store_n(&ring_lock, 0, __ATOMIC_RELEASE);
 }
 

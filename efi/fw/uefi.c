@@ -91,8 +91,9 @@ mem_free(void *p)
 /*
  * The core's pool. Boot services belong to the BSP: a driver that
  * allocates from an AP (in an IPI worker or a workload) gets NULL, as it
- * would get a bugcheck for allocating at IPI level on Windows; a block
- * freed on an AP is handed to the BSP to free.
+ * would get a bugcheck for allocating at IPI level on Windows, except
+ * the thread moved there, which the BSP serves (efi/cpu/affinity.c); a
+ * block freed on an AP is handed to the BSP to free.
  */
 int
 uefi_on_bsp(void)
@@ -120,7 +121,7 @@ void *
 pool_alloc(size_t bytes)
 {
 	if (!uefi_on_bsp())
-		return NULL;
+		return affinity_alloc(bytes);	/* NULL unless the thread asks */
 	free_deferred();
 	return uefi_alloc(bytes);
 }

@@ -80,10 +80,24 @@ static VOID b_relax(VOID)
 {
 }
 
+/* One thread: the processors do not run DPCs of their own, and the
+ * thread never moves. */
+static VOID b_kick(ULONG index)
+{
+	(VOID)index;
+}
+
+static BOOLEAN b_migrate(ULONG index)
+{
+	(VOID)index;
+	return FALSE;
+}
+
 static const struct ke_backend backend = {
 	.start = b_start, .post = b_post, .current = b_current,
 	.alloc = b_alloc, .free = b_free, .clock_us = b_clock_us,
-	.relax = b_relax,
+	.relax = b_relax, .kick = b_kick,
+	.migrate = b_migrate,
 };
 
 /* One package of max processors, slots 0..max-1, the first active ones

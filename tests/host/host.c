@@ -32,6 +32,8 @@ struct cpu {
 	BOOLEAN stop;
 	BOOLEAN deaf;		/* ignores the mailbox */
 	BOOLEAN busy;		/* inside a posted call */
+	BOOLEAN kicked;		/* has DPCs to run */
+	BOOLEAN hosting;	/* the migrated thread runs as it: park */
 	ULONG seen;		/* last post looked at */
 };
 
@@ -75,10 +77,21 @@ static VOID run_loop(struct cpu *c)
 
 	pthread_mutex_lock(&mu);
 	for (;;) {
-		while (!c->stop && (c->deaf || c->seen == bc_gen))
+		while (!c->stop && (c->hosting || (!c->kicked &&
+		       (c->deaf || c->seen == bc_gen))))
 			pthread_cond_wait(&cv, &mu);
 		if (c->stop)
 			break;
+		if (c->kicked) {
+			c->kicked = FALSE;
+			c->busy = TRUE;
+			pthread_mutex_unlock(&mu);
+			ke_run_dpcs();
+			pthread_mutex_lock(&mu);
+			c->busy = FALSE;
+			pthread_cond_broadcast(&cv);
+			continue;
+		}
 		c->seen = bc_gen;
 		pthread_cond_broadcast(&cv);	/* host_deaf waits for it */
 		if (c->index >= bc_count || c->index == bc_from)
@@ -132,12 +145,16 @@ static VOID spawn(struct cpu *c, ULONG index, enum host_fault f)
 {
 	pthread_attr_t attr;
 
+	pthread_mutex_lock(&mu);	/* host_kick reads them */
 	c->index = index;
 	c->fault = f;
 	c->stop = FALSE;
 	c->deaf = FALSE;
+	c->kicked = FALSE;
+	c->hosting = FALSE;
 	c->state = CPU_STARTING;
 	c->seen = bc_gen;
+	pthread_mutex_unlock(&mu);
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, STACK_BYTES);
 	if (pthread_create(&c->thread, &attr, cpu_main, c)) {
@@ -252,6 +269,66 @@ static VOID host_relax(VOID)
 	sched_yield();
 }
 
+/* The processor thread running as index, if any, wakes and runs its
+ * DPCs (a deaf one too: DPCs are not posts). */
+static VOID host_kick(ULONG index)
+{
+	ULONG i;
+
+	pthread_mutex_lock(&mu);
+	for (i = 0; i < nslots; i++)
+		if (i != bsp_slot && cpus[i].index == index &&
+		    cpus[i].state == CPU_ONLINE)
+			cpus[i].kicked = TRUE;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+}
+
+/* The processor thread running as index (not the BSP, which has none),
+ * or NULL. Under mu. */
+static struct cpu *running_as(ULONG index)
+{
+	ULONG i;
+
+	for (i = 0; i < nslots; i++)
+		if (i != bsp_slot && cpus[i].index == index &&
+		    cpus[i].state == CPU_ONLINE)
+			return &cpus[i];
+	return NULL;
+}
+
+/*
+ * The calling thread goes on as processor index: that processor's own
+ * thread parks (once out of what it is running) until the caller moves
+ * on, and the one it leaves resumes. The BSP has no thread of its own:
+ * while the caller is elsewhere, nothing runs as the BSP.
+ */
+static BOOLEAN host_migrate(ULONG index)
+{
+	struct cpu *to, *from;
+
+	pthread_mutex_lock(&mu);
+	to = running_as(index);
+	from = running_as(self);
+	if (index != 0 && !to) {
+		pthread_mutex_unlock(&mu);
+		return FALSE;
+	}
+	if (from)
+		from->hosting = FALSE;
+	if (to) {
+		to->hosting = TRUE;
+		pthread_cond_broadcast(&cv);
+		while (to->busy)
+			pthread_cond_wait(&cv, &mu);
+	}
+	self = index;
+	self_slot = to ? (ULONG)(to - cpus) : bsp_slot;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+	return TRUE;
+}
+
 const struct ke_backend host_backend = {
 	.start = host_start,
 	.post = host_post,
@@ -260,6 +337,8 @@ const struct ke_backend host_backend = {
 	.free = host_free,
 	.clock_us = host_clock_us,
 	.relax = host_relax,
+	.kick = host_kick,
+	.migrate = host_migrate,
 };
 
 VOID host_init(const struct ke_processor *p, ULONG count)
