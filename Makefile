@@ -34,7 +34,7 @@ EFI_INCS := $(EFI_DIRS:%=-I%)
 
 # Freestanding, position independent, MS-ABI-aware code for the firmware.
 # -mgeneral-regs-only: no SSE state to keep across firmware and AP entry.
-EFI_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g \
+EFI_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Os -g \
 	-ffreestanding -fno-stack-protector -fno-stack-check -fpic \
 	-fshort-wchar -mno-red-zone -mgeneral-regs-only \
 	-DGNU_EFI_USE_MS_ABI -DGNU_EFI_USE_EXTERNAL_STDARG \

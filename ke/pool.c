@@ -126,17 +126,15 @@ static VOID tag_text(ULONG tag, char out[5])
 
 static struct hdr *first_of(struct ke_driver *d)
 {
+	struct hdr *found = NULL;
 	PLIST_ENTRY e;
-	struct hdr *h;
 
 	ki_spin_lock(&pool_lock);
-	for (e = blocks.Flink; e != &blocks; e = e->Flink) {
-		h = (struct hdr *)e;
-		if (h->owner == d)
-			break;
-	}
+	for (e = blocks.Flink; e != &blocks && !found; e = e->Flink)
+		if (((struct hdr *)e)->owner == d)
+			found = (struct hdr *)e;
 	ki_spin_unlock(&pool_lock);
-	return e == &blocks ? NULL : h;
+	return found;
 }
 
 /* An unloading driver's blocks: each reported (tag, size), then freed. */

@@ -206,6 +206,18 @@ apic_tick_steady(void)
 	wr(TIMER_INITIAL, __atomic_load_n(&count_per_tick, __ATOMIC_RELAXED));
 }
 
+/*
+ * Wake an AP that sleeps between ticks in its loop (ap.c), now rather
+ * than at its next tick: an interrupt with the tick's own vector, which
+ * its IDT copy serves. 0 when no tick runs (nothing sleeps).
+ */
+int
+apic_wake(uint32_t apic)
+{
+	return __atomic_load_n(&ready, __ATOMIC_ACQUIRE) &&
+	       icr_fixed(apic, TICK_VECTOR);
+}
+
 /* Stop the tick, take one already pending, give the firmware its IDT. */
 void
 apic_tick_stop(const struct idtr *saved)

@@ -85,3 +85,10 @@ icr_startup(uint32_t apic, uint8_t vector)
 
 	return apic == ICR_ALL ? send(0, ALL_BUT_SELF | low) : send(apic, low);
 }
+
+/* A fixed interrupt with this vector (delivery mode 000). */
+int
+icr_fixed(uint32_t apic, uint8_t vector)
+{
+	return send(apic, LEVEL_ASSERT | vector);
+}

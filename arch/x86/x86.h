@@ -38,12 +38,14 @@ extern uint8_t apic_x2;
 extern volatile uint32_t *apic_mmio;
 int apic_init(void);	/* on the BSP: find the APIC's mode; 0 if off */
 void apic_match_bsp(void);	/* on an AP: take the BSP's mode */
+int apic_wake(uint32_t apic);	/* end an idle AP's sleep now */
 
 /* icr.c: INIT and Startup IPIs to one APIC id, or to every other
  * processor (ICR_ALL); 0 if not sent. */
 #define ICR_ALL 0xffffffffu
 int icr_init(uint32_t apic);
 int icr_startup(uint32_t apic, uint8_t vector);
+int icr_fixed(uint32_t apic, uint8_t vector);
 
 /* cpu.asm: what the trampoline copies from the BSP. */
 uint64_t cpu_cr0(void);

@@ -46,18 +46,6 @@ bsp(void)
 	return &machine.cpu[machine.bsp];
 }
 
-/* The numbered processor (active, or being added) with NT index i. */
-static struct cpu *
-by_index(uint32_t i)
-{
-	uint32_t n;
-
-	for (n = 0; n < machine.nslot; n++)
-		if (machine.cpu[n].index == i)
-			return &machine.cpu[n];
-	return NULL;
-}
-
 /*
  * Each turn of a processor's loop: if the thread was handed to it, run
  * it; once it moves on, hand it to its next processor. Returns 1 if the
@@ -163,7 +151,7 @@ int
 affinity_move(uint32_t index)
 {
 	struct cpu *from = cpu_by_apic(&machine, cpu_apic_id());
-	struct cpu *to = by_index(index);
+	struct cpu *to = cpu_by_index(&machine, index);
 
 	if (!from || !to)
 		return 0;

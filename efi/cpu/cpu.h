@@ -142,6 +142,7 @@ enum { HOTADD_OK, HOTADD_TIMEOUT, HOTADD_ERROR };
 int cpu_hotadd(struct machine *m, struct cpu *c, uint32_t index);
 uint64_t cpu_bare_start(struct machine *m, struct cpu *c);
 struct cpu *cpu_by_apic(struct machine *m, uint32_t apic);
+struct cpu *cpu_by_index(struct machine *m, uint32_t i);
 int cpu_starts_native(const struct machine *m, const struct cpu *c);
 
 /* native.c: the simulator's own start, INIT-SIPI-SIPI to the trampoline. */

@@ -71,12 +71,16 @@ relax(VOID)
 }
 
 /* Every active processor's loop runs its DPCs each turn (hal_ap_idle;
- * the BSP's while it waits, and the core's own waits): at worst one
- * APIC tick after the DPC was queued. */
+ * the BSP's while it waits, and the core's own waits). An AP asleep
+ * until its next tick is woken at once. */
 static VOID
 kick(ULONG index)
 {
-	(VOID)index;
+	struct cpu *c = cpu_by_index(&machine, index);
+
+	if (c && c->state == CPU_ONLINE && c->mp != machine.bsp &&
+	    !__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE))
+		apic_wake(c->apic);
 }
 
 static BOOLEAN

@@ -30,6 +30,18 @@ cpu_by_apic(struct machine *m, uint32_t apic)
 	return NULL;
 }
 
+/* The numbered processor (active, or being added) with NT index i. */
+struct cpu *
+cpu_by_index(struct machine *m, uint32_t i)
+{
+	uint32_t n;
+
+	for (n = 0; n < m->nslot; n++)
+		if (m->cpu[n].index == i)
+			return &m->cpu[n];
+	return NULL;
+}
+
 /*
  * Undo a start that failed, whichever step failed: the processor stays
  * held, and goes back to the firmware disabled. A processor still inside
