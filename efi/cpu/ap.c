@@ -49,25 +49,6 @@ loop(struct cpu *c)
 }
 
 /*
- * The boot start gives every AP the same argument (apentry.asm:
- * ap_entry_all): each looks for the slot of the boot start whose APIC id,
- * as MP Services reported it, is its own. One that finds none counts
- * itself for the BSP to report, and goes back to the firmware at once.
- */
-__attribute__((ms_abi)) struct cpu *
-ap_find(struct machine *m, uint32_t apic)
-{
-	uint32_t n;
-
-	for (n = 0; n < m->ncpu; n++)
-		if (m->cpu[n].in_all && m->cpu[n].mp_apic == apic)
-			return &m->cpu[n];
-	m->stray_apic = apic;
-	__atomic_add_fetch(&m->strays, 1, __ATOMIC_RELEASE);
-	return NULL;
-}
-
-/*
  * Check that the processor is the one MP Services said it would be, run
  * the core's per-processor initialisation if it is being hot-added, say
  * "online", then serve broadcasts and workloads until told to stop.

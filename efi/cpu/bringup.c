@@ -138,22 +138,10 @@ sidelined(struct cpu *c)
 static uint64_t
 start_all(struct machine *m, uint32_t *count)
 {
-	uint64_t s;
-	uint32_t n;
-
-	con_explain("StartupAllAPs(ap_entry_all, non-blocking): one call "
-		    "starts every AP that is neither held nor failed; the "
-		    "firmware wakes them all at once, and each finds its own "
-		    "slot by its APIC id.");
-	s = mp_start_all(m, count);
-	if (!s)
-		return 0;
-	con_error("StartupAllAPs failed (status %lx): the %u processors it "
-		  "was to start are marked failed", s, *count);
-	for (n = 0; n < m->ncpu; n++)
-		if (m->cpu[n].state == CPU_STARTING)
-			m->cpu[n].state = CPU_FAILED;
-	return s;
+	con_explain("StartupThisAP(ap_entry, non-blocking) for every AP "
+		    "that is neither held nor failed, one after another: "
+		    "each call returns once its AP is awake.");
+	return mp_start_all(m, count);
 }
 
 /* The AP's own times, printed once the waiting is over: the console is
@@ -235,12 +223,8 @@ bringup(struct machine *m, const struct options *o)
 		cpu_pause();
 	} while (pending);
 	if (!m->boot_native)
-		con_trace_at(t1, "bringup method=mp call=StartupAllAPs aps=%u "
+		con_trace_at(t1, "bringup method=mp call=StartupThisAP aps=%u "
 			     "status=0x%lx", count, s);
-	if (m->strays)
-		con_error("%u processor%s found no slot by APIC id (the last "
-			  "read %u) and returned at once", m->strays,
-			  m->strays > 1 ? "s" : "", m->stray_apic);
 	for (n = 0; n < m->ncpu; n++) {
 		c = &m->cpu[n];
 		if (c->state != CPU_ONLINE)

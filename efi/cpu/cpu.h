@@ -52,13 +52,8 @@ struct cpu {
 	/* The thread that changes processors (affinity.c). */
 	uint64_t host_rsp;		/* its loop, while the thread runs here */
 	volatile uint64_t inbox;	/* the thread, handed to it to run */
-	/* Set by the BSP before the boot start, read by the APs looking
-	 * for their slot (ap.c:ap_find). */
 	uint32_t mp_apic;		/* APIC id MP Services (or the MADT)
 					   reported */
-	uint8_t in_all;			/* started by the boot StartupAllAPs:
-					   its return is signalled with the
-					   others' (mp.c:mp_done) */
 	/* BSP only. */
 	uint32_t mp;			/* slot: MP Services number, if known */
 	uint32_t package, core, thread;
@@ -96,9 +91,6 @@ struct machine {
 					   its processors (giveback.c) */
 	uint32_t init_us, sipi_us;	/* --init-delay-us, --sipi-delay-us */
 	uint64_t native_wait;		/* their sum, in TSC cycles */
-	/* APs of the boot start whose APIC id matched no slot (ap.c). */
-	volatile uint32_t strays;
-	volatile uint32_t stray_apic;	/* the last one's */
 };
 
 extern struct machine machine;

@@ -13,7 +13,6 @@ static EFI_GUID mp_guid = EFI_MP_SERVICES_PROTOCOL_GUID;
 
 #define MP(m) ((EFI_MP_SERVICES_PROTOCOL *)(m)->mp)
 
-static EFI_EVENT all_done;	/* the boot start's StartupAllAPs */
 
 /* What apentry.asm records on an AP, the BSP records for itself. */
 static void
@@ -144,19 +143,20 @@ mp_start(struct machine *m, struct cpu *c)
 }
 
 /*
- * The boot start: one non-blocking StartupAllAPs of ap_entry_all(m), for
- * the slots the caller marked CPU_STARTING, which must be the APs still
- * enabled in MP Services: EDK2 dispatches to every AP that is not
- * disabled (MpLib.c:StartupAllCPUsWorker), waking them all at once
- * (WakeUpAP: on a firmware whose idle APs halt, as OVMF's, one broadcast
- * INIT-SIPI-SIPI, then a wait for each to wake), and returns. *count is
- * how many were to start.
+ * The boot start: a non-blocking StartupThisAP of the AP entry for each
+ * slot the caller marked CPU_STARTING, one after another; *count is how
+ * many. One StartupAllAPs would wake them all with one broadcast and one
+ * wait, but EDK2's MpInitLib does not take a StartupThisAP well while a
+ * non-blocking StartupAllAPs is outstanding, and the boot APs' never
+ * ends until they are stopped: hot-adds then hung or reset the machine
+ * about once in twelve (docs/bringup.md, "The boot start"). Returns the
+ * first failure's status, or 0; a processor whose start failed is
+ * marked failed.
  */
 uint64_t
 mp_start_all(struct machine *m, uint32_t *count)
 {
-	uint64_t t0 = cpu_rdtsc();
-	EFI_STATUS s;
+	uint64_t s, first = 0;
 	uint32_t n;
 	struct cpu *c;
 
@@ -165,26 +165,16 @@ mp_start_all(struct machine *m, uint32_t *count)
 		c = &m->cpu[n];
 		if (c->state != CPU_STARTING)
 			continue;
-		c->report = AP_NONE;
-		c->stop = 0;
-		c->tsc_start = t0;
-		c->in_all = 1;
 		++*count;
+		s = mp_start(m, c);
+		if (s) {
+			con_error("StartupThisAP(%u) failed (status %lx): "
+				  "processor marked failed", c->mp, s);
+			c->state = CPU_FAILED;
+			first = first ? first : s;
+		}
 	}
-	if (*count == 0)
-		return EFI_SUCCESS;	/* StartupAllAPs would say NOT_STARTED */
-	s = uefi_call_wrapper(BS->CreateEvent, 5, 0, 0, NULL, NULL, &all_done);
-	if (!EFI_ERROR(s))
-		s = uefi_call_wrapper(MP(m)->StartupAllAPs, 7, MP(m),
-				      ap_entry_all, FALSE, all_done, 0, m, NULL);
-	if (EFI_ERROR(s) && all_done)
-		uefi_call_wrapper(BS->CloseEvent, 1, all_done);
-	for (n = 0; n < m->ncpu; n++) {
-		c = &m->cpu[n];
-		c->in_all &= !EFI_ERROR(s);
-		c->running |= c->in_all;
-	}
-	return s;
+	return first;
 }
 
 /* MP Services' flags change as the simulator enables and disables APs. */
@@ -203,28 +193,16 @@ mp_refresh(struct machine *m, struct cpu *c)
  * The firmware polls its non-blocking dispatches (EDK2 DxeMpLib.c:
  * CheckApsStatus, every 100 ms, calling CheckAndUpdateApsStatus): it
  * signals a StartupThisAP's event once that AP has returned (MpLib.c:
- * CheckThisAP), and a StartupAllAPs' one event only once every AP of it
- * has (CheckAllAPs). CheckEvent consumes the signal, so the boot start's
- * is remembered for all its APs.
+ * CheckThisAP). CheckEvent consumes the signal.
  */
 int
 mp_done(struct cpu *c)
 {
-	static int all_back;
-
 	if (!c->running)
 		return 1;
-	if (c->in_all && !all_back) {
-		if (uefi_call_wrapper(BS->CheckEvent, 1, all_done) != EFI_SUCCESS)
-			return 0;
-		all_back = 1;
-		uefi_call_wrapper(BS->CloseEvent, 1, all_done);
-	} else if (!c->in_all &&
-		   uefi_call_wrapper(BS->CheckEvent, 1, c->done) != EFI_SUCCESS) {
+	if (uefi_call_wrapper(BS->CheckEvent, 1, c->done) != EFI_SUCCESS)
 		return 0;
-	}
 	c->running = 0;
-	c->in_all = 0;
 	return 1;
 }
 

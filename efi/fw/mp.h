@@ -75,6 +75,5 @@ struct _EFI_MP_SERVICES_PROTOCOL {
 /* The simulator's AP procedure (arch/x86/apentry.asm): for one AP, and
  * for all the APs of the boot start. */
 VOID EFIAPI ap_entry(VOID *cpu);
-VOID EFIAPI ap_entry_all(VOID *machine);
 
 #endif
