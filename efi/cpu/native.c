@@ -123,7 +123,11 @@ explain_ipis(uint32_t n, const struct cpu *c)
 			    (unsigned long)(uintptr_t)page);
 }
 
-/* Wait us microseconds from the TSC value since (work may have used some). */
+/*
+ * Wait us microseconds from the TSC value since (work may have used
+ * some). The firmware's Stall does most of it; its timebase is not quite
+ * the TSC the trace is stamped with, so the end is the TSC's.
+ */
 static void
 wait_from(uint64_t since, uint32_t us)
 {
@@ -131,6 +135,8 @@ wait_from(uint64_t since, uint32_t us)
 
 	if (spent < us)
 		mp_stall(us - (uint32_t)spent);
+	while (us && clock_us(cpu_rdtsc() - since) <= us)
+		cpu_pause();
 }
 
 /*
