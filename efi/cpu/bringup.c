@@ -130,10 +130,10 @@ sidelined(struct cpu *c)
 }
 
 /*
- * One StartupAllAPs for every AP marked CPU_STARTING (mp.c); its @bringup
- * line is printed once they have settled, with the time of the call: the
- * console is slow under emulation, and printing would take the emulator
- * from the APs being woken.
+ * A StartupThisAP for every AP marked CPU_STARTING (mp.c); the @bringup
+ * line is printed once they have settled, with the time of the first
+ * call: the console is slow under emulation, and printing would take the
+ * emulator from the APs being woken.
  */
 static uint64_t
 start_all(struct machine *m, uint32_t *count)

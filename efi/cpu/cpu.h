@@ -86,9 +86,6 @@ struct machine {
 	uint64_t bringup_cycles;	/* boot: first start to last online */
 	uint8_t start_native;		/* --start native */
 	uint8_t boot_native;		/* --boot native */
-	uint8_t wake_by_write;		/* the firmware wakes idle APs by a
-					   memory write: no native start of
-					   its processors (giveback.c) */
 	uint32_t init_us, sipi_us;	/* --init-delay-us, --sipi-delay-us */
 	uint64_t native_wait;		/* their sum, in TSC cycles */
 };

@@ -32,7 +32,6 @@ giveback_probe(struct machine *m)
 		  us >= INIT_WAKE_US ? "init" : "write");
 	if (us >= INIT_WAKE_US || us == 0)
 		return;
-	m->wake_by_write = 1;
 	m->start_native = m->boot_native = 0;
 	con_printf("This firmware wakes an idle AP in %lu us, by a memory "
 		   "write (an MWAIT or run loop), not by INIT: a processor "
