@@ -46,6 +46,16 @@ bsp(void)
 	return &machine.cpu[machine.bsp];
 }
 
+/* The thread to c, now: an AP asleep until its next tick is woken (the
+ * BSP's loop never sleeps). */
+static void
+hand(struct cpu *c, uint64_t rsp)
+{
+	__atomic_store_n(&c->inbox, rsp, __ATOMIC_RELEASE);
+	if (c != bsp())
+		apic_wake(c->apic);
+}
+
 /*
  * Each turn of a processor's loop: if the thread was handed to it, run
  * it; once it moves on, hand it to its next processor. Returns 1 if the
@@ -60,7 +70,7 @@ affinity_poll(struct cpu *c)
 		return 0;
 	c->inbox = 0;
 	cpu_switch(&c->host_rsp, rsp);
-	__atomic_store_n(&thread.to->inbox, thread.rsp, __ATOMIC_RELEASE);
+	hand(thread.to, thread.rsp);
 	return 1;
 }
 
@@ -108,7 +118,7 @@ bsp_host(void)
 {
 	struct cpu *b = bsp();
 
-	__atomic_store_n(&thread.to->inbox, thread.rsp, __ATOMIC_RELEASE);
+	hand(thread.to, thread.rsp);
 	for (;;) {
 		affinity_poll(b);
 		answer();

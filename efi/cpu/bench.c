@@ -9,7 +9,10 @@
  *    processor (EnableDisableAP, StartupThisAP of the same AP entry, the
  *    same wait) with no notification; and every other held processor
  *    hot-added natively (native.c) instead, against the firmware's
- *    hot-adds of its neighbours, with the same four drivers.
+ *    hot-adds of its neighbours, with the same four drivers; then what
+ *    it costs a driver to run code on the last processor added, as
+ *    drivers/hvlike.c does: a DPC's round trip and an affinity switch
+ *    there and back, against KeIpiGenericCall in the same boot.
  */
 #include <ke.h>
 #include "cmd.h"
@@ -19,24 +22,41 @@
 #include "x86.h"
 
 #define RUNS 16			/* hot-adds measured, at most */
+#define ROUNDS 32		/* round trips to the new processor */
 
 static uint64_t startup_all;	/* cycles of the firmware's baseline */
+/* Round trips to the first processor `bench` adds, made right after
+ * its add, while the fewest processors are active. */
+static struct {
+	uint64_t dpc[ROUNDS], sw[ROUNDS], ipi[ROUNDS];
+	uint32_t index, active;
+	int done;
+} reach;
+
+/* In microseconds, or nanoseconds when ns (figures of a few µs on a
+ * real machine). */
+static void
+report_in(const char *name, uint64_t cycles, uint64_t base, int ns)
+{
+	uint64_t k = ns ? 1000 : 1, v = clock_us(cycles * k);
+	uint64_t b = clock_us(base * k), r = base ? cycles * 100 / base : 0;
+	const char *u = ns ? "ns" : "us";
+
+	if (base == 0) {
+		con_printf("  %-20s %9lu %s\n", name, v, u);
+		con_trace("bench name=%s value=%lu unit=%s", name, v, u);
+		return;
+	}
+	con_printf("  %-20s %9lu %s   baseline %9lu %s   ratio %lu.%02lu\n",
+		   name, v, u, b, u, r / 100, r % 100);
+	con_trace("bench name=%s value=%lu unit=%s baseline=%lu "
+		  "ratio=%lu.%02lu", name, v, u, b, r / 100, r % 100);
+}
 
 static void
 report(const char *name, uint64_t cycles, uint64_t base)
 {
-	uint64_t us = clock_us(cycles), bus = clock_us(base);
-	uint64_t r = base ? cycles * 100 / base : 0;
-
-	if (base == 0) {
-		con_printf("  %-20s %9lu us\n", name, us);
-		con_trace("bench name=%s value=%lu unit=us", name, us);
-		return;
-	}
-	con_printf("  %-20s %9lu us   baseline %9lu us   ratio %lu.%02lu\n",
-		   name, us, bus, r / 100, r % 100);
-	con_trace("bench name=%s value=%lu unit=us baseline=%lu ratio=%lu.%02lu",
-		  name, us, bus, r / 100, r % 100);
+	report_in(name, cycles, base, 0);
 }
 
 /* Run twice, keep the second: both sides then find the firmware's AP
@@ -76,6 +96,113 @@ median(uint64_t *v, int n)
 		for (j = i; j > 0 && v[j - 1] > v[j]; j--)
 			t = v[j], v[j] = v[j - 1], v[j - 1] = t;
 	return v[n / 2];
+}
+
+/* A DPC's round trip, as drivers/hvlike.c makes it: queued to the
+ * processor, run there, its event seen by the waiter; 0 if it failed. */
+struct trip {
+	KDPC dpc;
+	KEVENT done;
+};
+
+static VOID
+trip_dpc(PKDPC dpc, PVOID context, PVOID arg1, PVOID arg2)
+{
+	struct trip *t = context;
+
+	(void)dpc, (void)arg1, (void)arg2;
+	KeSetEvent(&t->done, IO_NO_INCREMENT, FALSE);
+}
+
+static uint64_t
+dpc_trip(struct trip *t)
+{
+	LARGE_INTEGER timeout = { .QuadPart = -10000000LL };	/* 1 s */
+	uint64_t t0 = cpu_rdtsc();
+
+	KeInsertQueueDpc(&t->dpc, NULL, NULL);
+	if (KeWaitForSingleObject(&t->done, Executive, KernelMode, FALSE,
+				  &timeout) != STATUS_SUCCESS) {
+		KeRemoveQueueDpc(&t->dpc);
+		return 0;
+	}
+	return cpu_rdtsc() - t0;
+}
+
+/* The thread to pn and back; 0 unless it ran there and came home. */
+static uint64_t
+switch_trip(const PROCESSOR_NUMBER *pn)
+{
+	GROUP_AFFINITY to = { .Mask = (KAFFINITY)1 << pn->Number,
+			      .Group = pn->Group }, prev;
+	PROCESSOR_NUMBER on;
+	uint64_t t0 = cpu_rdtsc(), t;
+
+	KeSetSystemGroupAffinityThread(&to, &prev);
+	KeGetCurrentProcessorNumberEx(&on);
+	KeRevertToUserGroupAffinityThread(&prev);
+	t = cpu_rdtsc() - t0;
+	if (on.Group != pn->Group || on.Number != pn->Number ||
+	    KeGetCurrentProcessorNumberEx(NULL) != 0)
+		return 0;
+	return t;
+}
+
+static ULONG_PTR
+ipi_nothing(ULONG_PTR arg)
+{
+	return arg;
+}
+
+/*
+ * The three interleaved, so that a busy host slows each alike. Right
+ * after the first add, KeIpiGenericCall reaches few processors beyond
+ * the new one: under emulation, where each spinning processor takes a
+ * host core from the others, a rendezvous of many costs far more than
+ * on a real machine.
+ */
+static void
+measure_reach(struct cpu *c)
+{
+	PROCESSOR_NUMBER pn;
+	struct trip t;
+	uint64_t t0;
+	int i;
+
+	reach.done = 1;
+	if (KeGetProcessorNumberFromIndex(c->index, &pn) != STATUS_SUCCESS)
+		return;
+	KeInitializeEvent(&t.done, SynchronizationEvent, FALSE);
+	KeInitializeDpc(&t.dpc, trip_dpc, &t);
+	KeSetTargetProcessorDpcEx(&t.dpc, &pn);
+	for (i = 0; i < ROUNDS; i++) {
+		t0 = cpu_rdtsc();
+		KeIpiGenericCall(ipi_nothing, 0);
+		reach.ipi[i] = cpu_rdtsc() - t0;
+		reach.dpc[i] = dpc_trip(&t);
+		reach.sw[i] = switch_trip(&pn);
+		if (reach.dpc[i] == 0 || reach.sw[i] == 0)
+			return;
+	}
+	reach.index = c->index;
+	reach.active = KeQueryActiveProcessorCountEx(ALL_PROCESSOR_GROUPS);
+}
+
+static int
+report_reach(void)
+{
+	uint64_t base = median(reach.ipi, ROUNDS);
+
+	if (reach.active == 0) {
+		con_error("bench: no round trip to the processor just added");
+		return CMD_ERROR;
+	}
+	con_printf("code on processor %u, just added, against KeIpiGenericCall "
+		   "to %u processors, medians of %d:\n", reach.index,
+		   reach.active, ROUNDS);
+	report_in("dpc_roundtrip", median(reach.dpc, ROUNDS), base, 1);
+	report_in("affinity_switch", median(reach.sw, ROUNDS), base, 1);
+	return CMD_OK;
 }
 
 /*
@@ -142,6 +269,8 @@ measure_adds(uint64_t (*pass)[RUNS], uint64_t *bare, uint64_t *native,
 			pass[2][n] = p[2], pass[3][n] = p[3];
 			n++;
 		}
+		if (!reach.done)
+			measure_reach(&machine.cpu[i]);
 		con_muted = 0;
 		con_progress("bench", (unsigned)(n + *nn), held);
 		con_muted = 1;
@@ -159,6 +288,7 @@ cmd_bench(int argc, char **argv)
 	int n, i, nn = 0;
 
 	(void)argc, (void)argv;
+	__builtin_memset(&reach, 0, sizeof(reach));
 	/* Four drivers, none of which vetoes (veto's index is out of reach). */
 	cmd_line("load log as bench1 quiet=1; load log as bench2 quiet=1; "
 		 "load percpu as bench3; load veto as bench4 nt=99999");
@@ -181,5 +311,5 @@ cmd_bench(int argc, char **argv)
 			   machine.init_us, machine.sipi_us, nn, n);
 		report("hotadd_native", median(native, nn), median(pass[3], n));
 	}
-	return CMD_OK;
+	return report_reach();
 }

@@ -49,11 +49,6 @@ current(VOID)
 	return c ? c->index : NO_INDEX;
 }
 
-static VOID
-post(ULONG count, VOID (*entry)(ULONG_PTR), ULONG_PTR arg)
-{
-	ipi_post(count, current(), entry, arg);
-}
 
 static ULONG64
 now_us(VOID)
@@ -81,6 +76,19 @@ kick(ULONG index)
 	if (c && c->state == CPU_ONLINE && c->mp != machine.bsp &&
 	    !__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE))
 		apic_wake(c->apic);
+}
+
+/* A broadcast wakes each AP asleep between its ticks, as a real IPI
+ * would: a rendezvous otherwise waits for the last one's tick. */
+static VOID
+post(ULONG count, VOID (*entry)(ULONG_PTR), ULONG_PTR arg)
+{
+	ULONG me = current(), i;
+
+	ipi_post(count, me, entry, arg);
+	for (i = 0; i < count; i++)
+		if (i != me)
+			kick(i);
 }
 
 static BOOLEAN

@@ -178,3 +178,18 @@ load gcall as again"
 		'^@dbg drv=again flush: 8 of 8 ran$'
 	expect_none '^@verifier|INVARIANT|^@error'
 }
+
+# `bench` after its first add: a DPC's round trip to the processor just
+# added and an affinity switch there and back, each measured (a round
+# trip that failed, or a switch that did not land there and come home,
+# gives an error instead of the figure), against KeIpiGenericCall.
+case_bench_reaches_new_processor() {
+	boot bench_reach 4 "--trace --batch --quiet --hold 3
+bench"
+	expect '^code on processor 1, just added, against KeIpiGenericCall to 2 processors, medians of 32:$'
+	for f in dpc_roundtrip affinity_switch; do
+		expect "^@bench name=$f value=[1-9][0-9]* unit=ns baseline=[1-9][0-9]* ratio=[0-9]+\.[0-9]{2}$"
+	done
+	expect '^native hot-add .* medians of 1 and 2:$'
+	expect_none '^@verifier|INVARIANT|^@error'
+}
