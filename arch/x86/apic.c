@@ -85,6 +85,32 @@ apic_init(void)
 }
 
 /*
+ * On the BSP, before anything else uses the APIC (--x2apic): x2APIC
+ * mode, if the processor has it (CPUID.01H:ECX[21]). From xAPIC mode
+ * the step is setting EXTD with EN set (SDM vol. 3A, "x2APIC State
+ * Transitions"); the registers keep their values. The firmware follows:
+ * EDK2's LocalApicLib (BaseXApicX2ApicLib, which OVMF uses) reads the
+ * mode from IA32_APIC_BASE at each access. 1 if the BSP is in x2APIC
+ * mode now, 0 if it has no x2APIC or its APIC is off.
+ */
+int
+apic_enter_x2(void)
+{
+	uint32_t r[4];
+	uint64_t base = cpu_rdmsr(MSR_APIC_BASE), flags;
+
+	cpu_cpuid(1, 0, r);
+	if (!(r[2] & (1u << 21)) || !(base & BASE_ENABLED))
+		return 0;
+	if (!(base & BASE_X2APIC)) {
+		flags = cpu_irq_save();
+		cpu_wrmsr(MSR_APIC_BASE, base | BASE_X2APIC);
+		cpu_irq_restore(flags);
+	}
+	return 1;
+}
+
+/*
  * On an AP: the BSP's mode. A processor the firmware never woke (plugged
  * in at runtime) comes up in xAPIC mode; EDK2 switches its APs to the
  * BSP's mode on their first wake (MpLib.c, SetApicMode), the simulator

@@ -36,6 +36,7 @@ void apic_tick_handler(void);
 void cpu_take_pending(void);
 extern uint8_t apic_x2;
 extern volatile uint32_t *apic_mmio;
+int apic_enter_x2(void);	/* on the BSP (--x2apic); 0 if it cannot */
 int apic_init(void);	/* on the BSP: find the APIC's mode; 0 if off */
 void apic_match_bsp(void);	/* on an AP: take the BSP's mode */
 int apic_wake(uint32_t apic);	/* end an idle AP's sleep now */

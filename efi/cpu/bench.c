@@ -9,9 +9,9 @@
  *    processor (EnableDisableAP, StartupThisAP of the same AP entry, the
  *    same wait) with no notification; and every other held processor
  *    hot-added natively (native.c) instead, against the firmware's
- *    hot-adds of its neighbours, with the same four drivers; then what
- *    it costs a driver to run code on the last processor added, as
- *    drivers/hvlike.c does: a DPC's round trip and an affinity switch
+ *    hot-adds of its neighbours, with the same four drivers; and, right
+ *    after the first of those adds, what it costs a driver to run code
+ *    on the processor just added, as drivers/hvlike.c does: a DPC's round trip and an affinity switch
  *    there and back, against KeIpiGenericCall in the same boot.
  */
 #include <ke.h>

@@ -106,10 +106,13 @@ static void
 explain_ipis(uint32_t n, const struct cpu *c)
 {
 	con_explain("INIT to %s %u: the processor%s reset%s and wait%s for a "
-		    "SIPI; wait %u us (the SDM's 10 ms by default).",
-		    n > 1 ? "the boot APs, all" : "APIC id",
+		    "SIPI; wait %u us (the SDM's 10 ms by default). Each IPI "
+		    "is %s.", n > 1 ? "the boot APs, all" : "APIC id",
 		    n > 1 ? n : c->mp_apic, n > 1 ? "s" : "",
-		    n > 1 ? "" : "s", n > 1 ? "" : "s", machine.init_us);
+		    n > 1 ? "" : "s", n > 1 ? "" : "s", machine.init_us,
+		    apic_x2 ? "one write of MSR 0x830 (x2APIC mode)"
+			    : "two writes of the ICR in the APIC's page (xAPIC "
+			      "mode)");
 	if (c->fault == FAULT_TIMEOUT)
 		con_explain("[injected] no SIPI is sent: the processor waits "
 			    "for one that never comes.");
@@ -156,8 +159,9 @@ send_ipis(struct cpu **b, uint32_t n, uint64_t (*at)[3],
 	uint64_t last = 0;	/* when the round before sent its last IPI */
 	uint32_t k, round, sent = 0;
 
-	con_trace("native count=%u init_delay_us=%u sipi_delay_us=%u", n,
-		  machine.init_us, machine.sipi_us);
+	con_trace("native count=%u init_delay_us=%u sipi_delay_us=%u apic=%s",
+		  n, machine.init_us, machine.sipi_us,
+		  apic_x2 ? "x2apic" : "xapic");
 	for (round = 0; round < 4; round++) {
 		if (round == 1 && work)
 			work(b, n);

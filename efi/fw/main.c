@@ -165,6 +165,20 @@ stopped(void)
 	return prompt();
 }
 
+/* --x2apic: the BSP to x2APIC mode before the APIC is first used; the
+ * processors the simulator starts follow it (apic_match_bsp). */
+static void
+x2apic(void)
+{
+	if (!apic_enter_x2()) {
+		con_error("--x2apic: the processor has no x2APIC "
+			  "(CPUID.01H:ECX[21] clear) or its APIC is off; "
+			  "staying in xAPIC mode");
+		return;
+	}
+	con_printf("local APIC in x2APIC mode (--x2apic)\n");
+}
+
 EFI_STATUS
 efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
@@ -177,6 +191,8 @@ efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	clock_init();		/* before the first @ line: t=0 is here */
 	con_printf("hotadd %s: processor hot-add simulator\n", VERSION);
 	parse_options();
+	if (opts.x2apic)
+		x2apic();
 	if (!opts.spin)
 		apic_tick_init(clock_cycles(1), uefi_alloc(APIC_IDT_BYTES));
 	else

@@ -64,6 +64,8 @@ static const struct opt opts[] = {
 	  "self-check the firmware's MP Services before bring-up" },
 	{ "--bench", FLAG, F(bench), 0, 0,
 	  "time bring-up against the firmware's StartupAllAPs" },
+	{ "--x2apic", FLAG, F(x2apic), 0, 0,
+	  "switch the local APICs to x2APIC mode first (if they have it)" },
 	{ "--spin", FLAG, F(spin), 0, 0,
 	  "idle APs spin instead of sleeping between timer ticks" },
 	{ "--no-mp", FLAG, F(no_mp), 0, 0,

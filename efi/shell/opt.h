@@ -27,6 +27,7 @@ struct options {
 	uint8_t check;			/* self-check MP Services first */
 	uint8_t bench;			/* time bring-up against StartupAllAPs */
 	uint8_t spin;			/* idle APs spin, no timer tick */
+	uint8_t x2apic;			/* put the BSP in x2APIC mode */
 	uint8_t plugged;		/* PLUGGED_AUTO or PLUGGED_HOLD */
 	uint8_t start;			/* START_MP or START_NATIVE */
 	uint8_t boot;			/* BOOT_MP or BOOT_NATIVE */

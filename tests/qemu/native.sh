@@ -12,7 +12,7 @@ add next
 ipi
 cpus"
 	expect_order "^@notify drv=log state=start nt=2 $N status=$OK op=$OK$" \
-		'^  > INIT to APIC id 2: .* wait 10000 us' \
+		'^  > INIT to APIC id 2: .* wait 10000 us .*Each IPI is two writes of the ICR' \
 		'^@icr apic=2 kind=init vector=0x00$' \
 		'^@icr apic=2 kind=sipi vector=0x[0-9a-f]{2}$' \
 		'^@icr apic=2 kind=sipi vector=0x[0-9a-f]{2}$' \
@@ -33,7 +33,7 @@ cpus"
 	echo "$gaps" | awk '{ exit !($1 >= 10000 && $2 >= 200) }' ||
 		fail "INIT-SIPI-SIPI gaps (us) are $gaps, not >= 10000 and >= 200"
 	expect_count 4 '^@stage apic=2 '
-	expect '^@native count=1 init_delay_us=10000 sipi_delay_us=200$'
+	expect '^@native count=1 init_delay_us=10000 sipi_delay_us=200 apic=xapic$'
 	# OVMF wakes idle APs by INIT-SIPI-SIPI (HLT loop): native is safe
 	expect_order '^@wake mp=1 us=[0-9]+ by=init$' '^@ready '
 	expect_none 'INVARIANT|^@verifier|^@error'
@@ -43,7 +43,7 @@ cpus"
 case_native_no_delays() {
 	boot native_nodelay 2 "--trace --batch --hold 1 --start native --init-delay-us 0 --sipi-delay-us 0
 add next"
-	expect_order '^@native count=1 init_delay_us=0 sipi_delay_us=0$' \
+	expect_order '^@native count=1 init_delay_us=0 sipi_delay_us=0 apic=xapic$' \
 		'^@icr apic=1 kind=init ' '^@icr apic=1 kind=sipi ' \
 		'^@stage apic=1 stage=c$' \
 		"^@add mp=1 nt=1 status=$OK active=2 method=native$"
@@ -203,4 +203,82 @@ cpus"
 		'^@ipi count=4 ran=0,1,2,3$' '^@count active=4 max=4 ' \
 		'^3 AP loops stopped$'
 	expect_none 'INVARIANT|^@verifier|^@error'
+}
+
+# x2APIC mode. How it is reached: QEMU gives the processors an x2APIC
+# (`tools/qemu --x2apic`: -cpu qemu64,+x2apic on a QEMU whose TCG
+# emulates it, tools/x2qemu) and the simulator's --x2apic switches the
+# BSP to it before anything uses the APIC; every processor it starts
+# follows. The IPIs then go through MSR 0x830. Native adds with a veto
+# and a retry, a broadcast, the self-check and the give-back at exit.
+case_native_x2apic() {
+	boot native_x2apic 4 "--trace --explain --batch --x2apic --hold 2 --start native
+load hvlike
+load veto
+add next
+unload veto
+add next
+add next
+ipi
+check" --x2apic
+	expect_order '^local APIC in x2APIC mode \(--x2apic\)$' \
+		'^@ready active=2 held=2 max=4$' \
+		"^@add mp=2 nt=2 status=0xc000009a active=2 method=native$" \
+		'^@native count=1 init_delay_us=10000 sipi_delay_us=200 apic=x2apic$' \
+		'^  > INIT to APIC id 2: .*Each IPI is one write of MSR 0x830 \(x2APIC mode\)\.$' \
+		'^@icr apic=2 kind=init vector=0x00$' \
+		'^@icr apic=2 kind=sipi vector=0x[0-9a-f]{2}$' \
+		'^@icr apic=2 kind=sipi vector=0x[0-9a-f]{2}$' \
+		'^@stage apic=2 stage=real$' '^@stage apic=2 stage=protected$' \
+		'^@stage apic=2 stage=long$' '^@stage apic=2 stage=c$' \
+		"^@add mp=2 nt=2 status=$OK active=3 method=native$" \
+		"^@add mp=3 nt=3 status=$OK active=4 method=native$" \
+		'^@ipi count=4 ran=0,1,2,3$' '^@checked pass=[0-9]+ fail=0$' \
+		'^@giveback reached=3 enabled=3$'
+	# IA32_APIC_BASE read on the processor itself: EN and EXTD set
+	# (bits 11 and 10, SDM vol. 3A "x2APIC State Transitions")
+	expect_count 2 '^@dbg drv=hvlike complete nt=[23] thread on 0:[23] apic=[23] apic_base=0xfee00c00 bsp=0$'
+	expect_count 2 "^@dbg drv=hvlike complete nt=[23] dpc on 0:[23] apic=[23] irql=2 wait=$OK$"
+	expect_none '^@native .*apic=xapic|INVARIANT|^@verifier|^@error'
+}
+
+# The firmware's own start in x2APIC mode: the boot APs and an add
+# through MP Services (EDK2's LocalApicLib sends its IPIs in the mode
+# the BSP is in), then a broadcast that reaches them all.
+case_mp_x2apic() {
+	boot mp_x2apic 4 "--trace --batch --x2apic --hold 1
+load hvlike
+add next
+ipi" --x2apic
+	expect_order '^local APIC in x2APIC mode \(--x2apic\)$' \
+		'^@ready active=3 held=1 max=4$' \
+		"^@add mp=3 nt=3 status=$OK active=4 method=mp$" \
+		'^@ipi count=4 ran=0,1,2,3$'
+	expect '^@dbg drv=hvlike complete nt=3 thread on 0:3 apic=3 apic_base=0xfee00c00 bsp=0$'
+	expect_none '^@icr |INVARIANT|^@verifier|^@error'
+}
+
+# --boot native at 16 in x2APIC mode: the broadcast INIT and SIPIs are
+# single writes of MSR 0x830 with the all-excluding-self shorthand.
+case_native_boot_x2apic() {
+	boot native_boot_x2apic 16 "--trace --batch --x2apic --boot native --init-delay-us 0 --sipi-delay-us 0
+ipi" --x2apic
+	expect '^@native count=15 init_delay_us=0 sipi_delay_us=0 apic=x2apic$'
+	expect_count 1 '^@icr apic=all kind=init vector=0x00$'
+	expect_count 2 '^@icr apic=all kind=sipi vector=0x[0-9a-f]{2}$'
+	expect_count 15 '^@stage apic=[0-9]+ stage=c$'
+	expect '^@ready active=16 held=0 max=16$'
+	expect '^@ipi count=16 ran=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15$'
+	expect '^@giveback reached=15 enabled=15$'
+	expect_none 'INVARIANT|^@verifier|^@error'
+}
+
+# --x2apic on processors without an x2APIC (the system QEMU's TCG has
+# none): one line, and the simulator goes on in xAPIC mode.
+case_x2apic_absent() {
+	boot x2apic_absent 2 "--trace --batch --x2apic --hold 1 --start native
+add next"
+	expect '^@error --x2apic: the processor has no x2APIC \(CPUID.01H:ECX\[21\] clear\) or its APIC is off; staying in xAPIC mode$'
+	expect '^@native count=1 init_delay_us=10000 sipi_delay_us=200 apic=xapic$'
+	expect "^@add mp=1 nt=1 status=$OK active=2 method=native$"
 }

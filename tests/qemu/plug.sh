@@ -253,3 +253,26 @@ stats" --maxcpus 10 || return
 	[ "$pools" = 1 ] || fail "the core's pool changed: $(grep '^core pool' "$LOG" | tr '\n' ';')"
 	expect_none 'INVARIANT|^@verifier|^@error'
 }
+
+# A processor plugged into a machine in x2APIC mode (tools/qemu --x2apic,
+# the simulator's --x2apic; see native.sh) comes up from reset in xAPIC
+# mode: it switches itself to the BSP's mode before its loop runs, so the
+# driver reads EXTD set on it, and the broadcast reaches it.
+case_plug_x2apic() {
+	live plug_x2apic 2 "--trace --x2apic --hold 0
+load hvlike" --maxcpus 4 --x2apic || return
+	PLUGGED='^plugged socket 0 core 2 thread 0 '
+	wait_for '^hotadd> ' 60 && plug_now && wait_for '^@ost slot=2 ' &&
+		ospm 2 'source 0x01 \(device check\) status 0x00 \(success\) ' &&
+		say 'ipi; cpus' && wait_for '^@count '
+	live_end
+	expect_order '^local APIC in x2APIC mode \(--x2apic\)$' \
+		'^@plug apic=2 slot=2 sel=2$' \
+		'^@native count=1 init_delay_us=10000 sipi_delay_us=200 apic=x2apic$' \
+		'^@stage apic=2 stage=c$' \
+		'^@dbg drv=hvlike complete nt=2 thread on 0:2 apic=2 apic_base=0xfee00c00 bsp=0$' \
+		"^@add mp=2 nt=2 status=$OK active=3 method=native$" \
+		'^@ipi count=3 ran=0,1,2$' \
+		'^@cpu mp=2 .*state=online .*source=plugged$'
+	expect_none 'INVARIANT|^@verifier|^@error'
+}
