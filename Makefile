@@ -75,6 +75,15 @@ $(NATIVE_BIN): tests/native/test_tramp.c efi/cpu/tramp.c efi/cpu/tramp.h \
 	$(HOST_CC) $(HOST_CFLAGS) -Iefi/cpu -Iarch/x86 $(ASAN_FLAGS) -o $@ \
 		$(filter %.c,$^) $(HOST_LIBS)
 
+# Host tests of the native start's IPI sequence and waits, on a simulated
+# clock.
+SIPI_BIN := $(B)/host/test_sipi
+$(SIPI_BIN): tests/native/test_sipi.c efi/cpu/sipi.c efi/cpu/cpu.h arch/x86/x86.h \
+		| deps-test
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Iefi/cpu -Iefi/fw -Iarch/x86 $(ASAN_FLAGS) -o $@ \
+		$(filter %.c,$^) $(HOST_LIBS)
+
 # Host tests of the prompt's line editor.
 EDIT_SRCS := efi/shell/edit.c efi/shell/keys.c efi/shell/str.c
 EDIT_BIN  := $(B)/host/test_edit
@@ -196,10 +205,10 @@ bench: $(EFI) bench-host | deps-run
 	tools/bench
 
 # `exec`: the runner (and the QEMU it starts) dies with make.
-test: deps-test deps-x2apic $(EFI) unit-build drivers-build $(PARSE_BIN) $(PLUG_BIN) $(NATIVE_BIN) \
+test: deps-test deps-x2apic $(EFI) unit-build drivers-build $(PARSE_BIN) $(PLUG_BIN) $(NATIVE_BIN) $(SIPI_BIN) \
 		$(EDIT_BIN) fuzz-build
 	exec env FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) \
-		tests/run $(PARSE_BIN) $(PLUG_BIN) $(NATIVE_BIN) $(EDIT_BIN) $(UNIT_BINS) \
+		tests/run $(PARSE_BIN) $(PLUG_BIN) $(NATIVE_BIN) $(SIPI_BIN) $(EDIT_BIN) $(UNIT_BINS) \
 		$(DRIVER_TEST_BINS) $(TSAN_BINS)
 
 clean:

@@ -134,6 +134,14 @@ struct cpu *cpu_by_apic(struct machine *m, uint32_t apic);
 struct cpu *cpu_by_index(struct machine *m, uint32_t i);
 int cpu_starts_native(const struct machine *m, const struct cpu *c);
 
+/* sipi.c: INIT-SIPI-SIPI with the SDM's waits (or the options'); at[k]
+ * gets the TSC of each IPI sent to b[k] (0: not sent); work(b, n) runs in
+ * the INIT wait. all: one broadcast to every processor but this one. */
+int sipi_send(struct cpu **b, uint32_t n, uint64_t (*at)[3],
+	      void (*work)(struct cpu **, uint32_t), uint8_t vector, int all);
+void sipi_trace(struct cpu **b, uint32_t n, uint64_t (*at)[3],
+		uint8_t vector, int all);
+
 /* native.c: the simulator's own start, INIT-SIPI-SIPI to the trampoline. */
 int native_launch(struct machine *m, struct cpu *c);	/* HOTADD_* */
 void native_boot(struct machine *m);	/* every CPU_STARTING native one */
