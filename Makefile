@@ -102,15 +102,13 @@ EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(EFI_SRCS)) \
 	    $(DRV_OBJS) $(B)/efi/drvtab.o
 
 .PHONY: all run plug timeline image test bench clean deps-build deps-run \
-	deps-test deps-timeline deps-x2apic
+	deps-test deps-timeline
 all: $(EFI)
 
 deps-build: ; @tools/deps $(PKGS_BUILD)
 deps-run:   ; @tools/deps $(PKGS_RUN)
 deps-test:  ; @tools/deps $(PKGS_TEST)
 deps-timeline: ; @tools/deps $(PKGS_TIMELINE)
-# A QEMU whose TCG emulates the x2APIC, for the x2APIC cases (tools/x2qemu).
-deps-x2apic: | deps-run ; @tools/x2qemu >/dev/null
 
 $(B)/efi/%.o: %.c | deps-build
 	@mkdir -p $(dir $@)
@@ -179,9 +177,9 @@ DEMO ?= $(if $(findstring --run,$(ARGS))$(findstring --script,$(ARGS)),,\
 # timeline`. `exec`: QEMU dies with make itself (tools/qemu), however
 # make ends.
 run: $(EFI) | deps-run
-	tools/mkimg --split-options $(IMG) $(EFI) "--hold $(HOLD) $(TRACE) $(if $(X2APIC),--x2apic) $(ARGS)" "$(DEMO)"
+	tools/mkimg --split-options $(IMG) $(EFI) "--hold $(HOLD) $(TRACE) $(if $(filter 1,$(X2APIC)),--x2apic) $(ARGS)" "$(DEMO)"
 	@echo "hotadd: the transcript goes to $(RUNLOG); Ctrl-A X quits QEMU"
-	exec tools/qemu --smp '$(SMP)' $(if $(MAXCPUS),--maxcpus $(MAXCPUS)) $(if $(X2APIC),--x2apic) \
+	exec tools/qemu --smp '$(SMP)' $(if $(MAXCPUS),--maxcpus $(MAXCPUS)) $(if $(filter 1,$(X2APIC)),--x2apic) \
 		--qmp $(B)/qmp.sock --disk $(IMG) --timeout $(TIMEOUT) \
 		--interactive --transcript $(RUNLOG)
 
@@ -197,7 +195,7 @@ timeline: | deps-timeline
 
 # A disk image for a USB stick (README, "Real boards"): dd it as it is.
 image: $(EFI) | deps-run
-	tools/mkimg --split-options $(B)/hotadd.img $(EFI) "--hold $(HOLD) $(TRACE) $(ARGS)" "$(DEMO)"
+	tools/mkimg --split-options $(B)/hotadd.img $(EFI) "--hold $(HOLD) $(TRACE) $(if $(filter 1,$(X2APIC)),--x2apic) $(ARGS)" "$(DEMO)"
 	@echo "wrote $(B)/hotadd.img: dd if=$(B)/hotadd.img of=/dev/sdX bs=4M"
 
 # Figures against same-run baselines (host core, QEMU, image size).
@@ -205,7 +203,7 @@ bench: $(EFI) bench-host | deps-run
 	tools/bench
 
 # `exec`: the runner (and the QEMU it starts) dies with make.
-test: deps-test deps-x2apic $(EFI) unit-build drivers-build $(PARSE_BIN) $(PLUG_BIN) $(NATIVE_BIN) $(SIPI_BIN) \
+test: deps-test $(EFI) unit-build drivers-build $(PARSE_BIN) $(PLUG_BIN) $(NATIVE_BIN) $(SIPI_BIN) \
 		$(EDIT_BIN) fuzz-build
 	exec env FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) \
 		tests/run $(PARSE_BIN) $(PLUG_BIN) $(NATIVE_BIN) $(SIPI_BIN) $(EDIT_BIN) $(UNIT_BINS) \

@@ -99,8 +99,8 @@ static VOID HvQueue(ULONG Nt, PPROCESSOR_NUMBER Pn)
 	KeInsertQueueDpc(&d.Dpc, NULL, NULL);
 	status = KeWaitForSingleObject(&d.Done, Executive, KernelMode, FALSE,
 				       &timeout);
-	if (status != STATUS_SUCCESS)
-		KeRemoveQueueDpc(&d.Dpc);	/* d is about to go */
+	if (status != STATUS_SUCCESS && !KeRemoveQueueDpc(&d.Dpc))
+		KeFlushQueuedDpcs();	/* it runs now: d must outlive it */
 	DbgPrint("complete nt=%u dpc on %u:%u apic=%u irql=%u wait=0x%08x\n",
 		 Nt, d.Ran.Group, d.Ran.Number, d.Apic, d.Irql,
 		 (ULONG)status);

@@ -111,19 +111,27 @@ apic_enter_x2(void)
 }
 
 /*
- * On an AP: the BSP's mode. A processor the firmware never woke (plugged
- * in at runtime) comes up in xAPIC mode; EDK2 switches its APs to the
- * BSP's mode on their first wake (MpLib.c, SetApicMode), the simulator
- * does it here. xAPIC to x2APIC is setting EXTD with EN set (SDM vol.
- * 3A, "x2APIC State Transitions").
+ * On an AP: the BSP's mode. A processor plugged in at runtime comes up
+ * from reset in xAPIC mode, and with --x2apic the firmware's own APs are
+ * still in it; EDK2 switches every AP to x2APIC mode, then the BSP, when
+ * it needs that mode at boot (MpLib.c: CollectProcessorCount,
+ * ApFuncEnableX2Apic), the simulator switches each processor it runs
+ * here. The only ways into x2APIC mode are from xAPIC mode, setting EXTD
+ * with EN set, so a disabled APIC is enabled first (SDM vol. 3A, "x2APIC
+ * State Transitions": EN=0 with EXTD=1 is invalid, a #GP).
  */
 void
 apic_match_bsp(void)
 {
 	uint64_t base = cpu_rdmsr(MSR_APIC_BASE);
 
-	if (apic_x2 && !(base & BASE_X2APIC))
-		cpu_wrmsr(MSR_APIC_BASE, base | BASE_ENABLED | BASE_X2APIC);
+	if (!apic_x2 || (base & BASE_X2APIC))
+		return;
+	if (!(base & BASE_ENABLED)) {
+		base |= BASE_ENABLED;
+		cpu_wrmsr(MSR_APIC_BASE, base);
+	}
+	cpu_wrmsr(MSR_APIC_BASE, base | BASE_X2APIC);
 }
 
 /* The timer's rate is not architectural: count it against the TSC. */
@@ -142,10 +150,13 @@ calibrate(void)
 
 /*
  * Count the rate once, on the BSP, if the firmware leaves the BSP's timer
- * masked (OVMF ticks with the 8254), and put the timer back as it was.
- * Otherwise the first AP counts it: each AP that comes online before the
- * count is known spins a tick long, which at a boot start of many APs
- * takes the processor (under emulation, the host) from the others.
+ * masked (firmware that ticks with the 8254, as OVMF built with its CSM
+ * does), and put the timer back as it was. Otherwise, as under Debian's
+ * OVMF, whose system timer is the BSP's local-APIC timer
+ * (LocalApicTimerDxe, periodic, unmasked), the first AP counts it: each
+ * AP that comes online before the count is known spins a tick long,
+ * which at a boot start of many APs takes the processor (under
+ * emulation, the host) from the others.
  */
 static void
 calibrate_on_bsp(void)

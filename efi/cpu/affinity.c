@@ -53,7 +53,7 @@ hand(struct cpu *c, uint64_t rsp)
 {
 	__atomic_store_n(&c->inbox, rsp, __ATOMIC_RELEASE);
 	if (c != bsp())
-		apic_wake(c->apic);
+		hal_wake(c);
 }
 
 /*

@@ -39,7 +39,7 @@ loop(struct cpu *c)
 			cpu_wait_interrupt();
 		else
 			cpu_pause();
-		if (first) {		/* that was the first tick, a late one */
+		if (first) {	/* the first tick (a late one) or a wake */
 			apic_tick_steady();
 			first = 0;
 		}

@@ -123,7 +123,9 @@ dpc_trip(struct trip *t)
 	KeInsertQueueDpc(&t->dpc, NULL, NULL);
 	if (KeWaitForSingleObject(&t->done, Executive, KernelMode, FALSE,
 				  &timeout) != STATUS_SUCCESS) {
-		KeRemoveQueueDpc(&t->dpc);
+		/* not queued any more: running, t must outlive it */
+		if (!KeRemoveQueueDpc(&t->dpc))
+			KeFlushQueuedDpcs();
 		return 0;
 	}
 	return cpu_rdtsc() - t0;
@@ -155,11 +157,12 @@ ipi_nothing(ULONG_PTR arg)
 }
 
 /*
- * The three interleaved, so that a busy host slows each alike. Right
- * after the first add, KeIpiGenericCall reaches few processors beyond
- * the new one: under emulation, where each spinning processor takes a
- * host core from the others, a rendezvous of many costs far more than
- * on a real machine.
+ * The three interleaved, so that a slow spell of the host falls on each.
+ * Right after the first add, KeIpiGenericCall reaches few processors
+ * beyond the new one: under emulation, where each spinning processor
+ * takes a host core from the others, a rendezvous of many costs far more
+ * than on a real machine. The rendezvous needs its processors running at
+ * once, the round trips do not: on a loaded host its figure swings most.
  */
 static void
 measure_reach(struct cpu *c)

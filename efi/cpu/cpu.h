@@ -48,6 +48,7 @@ struct cpu {
 	volatile uint32_t hotadd;	/* run the core's per-processor init */
 	volatile uint64_t seen;		/* last broadcast handled (ipi.c) */
 	volatile uint64_t loops;	/* idle-loop turns, for `stats` */
+	volatile uint64_t wakes;	/* IPIs that woke it for work (hal.c) */
 	volatile uint64_t tsc_online;	/* TSC when it said online */
 	/* The thread that changes processors (affinity.c). */
 	uint64_t host_rsp;		/* its loop, while the thread runs here */

@@ -75,7 +75,16 @@ kick(ULONG index)
 
 	if (c && c->state == CPU_ONLINE && c->mp != machine.bsp &&
 	    !__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE))
-		apic_wake(c->apic);
+		hal_wake(c);
+}
+
+/* Wake AP c if it sleeps between its ticks (arch/x86/apic.c), counted
+ * for `stats`; any processor may call it. */
+void
+hal_wake(struct cpu *c)
+{
+	if (apic_wake(c->apic))
+		__atomic_add_fetch(&c->wakes, 1, __ATOMIC_RELAXED);
 }
 
 /* A broadcast wakes each AP asleep between its ticks, as a real IPI

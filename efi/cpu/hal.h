@@ -28,6 +28,9 @@ void hal_bsp_idle(void);
 /* When the last backend start began and ended (TSC), for `bench`. */
 extern uint64_t hal_start_tsc[2];
 
+/* Wake AP c now, not at its next tick (its `stats` count wakes). */
+void hal_wake(struct cpu *c);
+
 /* On a processor being hot-added, before it says online. */
 void hal_ap_init(uint32_t index);
 /* On every active processor, each turn of its idle loop, and on the BSP

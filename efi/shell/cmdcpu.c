@@ -156,19 +156,21 @@ int
 cmd_stats(int argc, char **argv)
 {
 	struct cpu *c;
-	uint64_t loops;
+	uint64_t loops, wakes;
 	uint32_t n;
 
 	(void)argc, (void)argv;
-	con_printf("  nt   mp  loop turns\n");
+	con_printf("  nt   mp  loop turns  wakes\n");
 	for (n = 0; n < machine.nslot; n++) {
 		c = &machine.cpu[n];
 		if (c->state != CPU_ONLINE)
 			continue;
 		loops = c->loops;	/* the AP keeps counting */
-		con_printf("%4u %4u  %lu\n", c->index, c->mp, loops);
-		con_trace("stats nt=%u mp=%u loops=%lu", c->index, c->mp,
-			  loops);
+		wakes = c->wakes;
+		con_printf("%4u %4u  %10lu  %5lu\n", c->index, c->mp, loops,
+			   wakes);
+		con_trace("stats nt=%u mp=%u loops=%lu wakes=%lu", c->index,
+			  c->mp, loops, wakes);
 	}
 	cmd_driver_stats();
 	con_printf("core pool: %d blocks outstanding\n", ke_pool_blocks());

@@ -193,3 +193,20 @@ bench"
 	expect '^native hot-add .* medians of 1 and 2:$'
 	expect_none '^@verifier|INVARIANT|^@error'
 }
+
+# Work for an AP asleep between its timer ticks wakes it with an IPI
+# rather than waiting for the tick, as on a real machine: the thread
+# handed to it (1), a DPC queued to it (1), a KeIpiGenericCall (1 for
+# each AP). `stats` counts the wakes each AP was sent.
+case_work_wakes_sleeping_ap() {
+	boot wakes 4 "--trace --batch --hold 1
+load hvlike
+add next
+ipi
+stats"
+	expect "^@dbg drv=hvlike complete nt=3 dpc on 0:3 apic=3 irql=2 wait=$OK$"
+	expect '^@stats nt=1 mp=1 loops=[0-9]+ wakes=1$'
+	expect '^@stats nt=2 mp=2 loops=[0-9]+ wakes=1$'
+	expect '^@stats nt=3 mp=3 loops=[0-9]+ wakes=3$'
+	expect_none '^@verifier|INVARIANT|^@error'
+}
