@@ -224,13 +224,26 @@ typedef struct _UNICODE_STRING {
 } UNICODE_STRING, *PUNICODE_STRING;
 typedef const UNICODE_STRING *PCUNICODE_STRING;
 
-/* UNICODE_STRING u = RTL_CONSTANT_STRING(L"..."): L"" literals are 16-bit
- * wide in every build (-fshort-wchar). */
+/* The 8-bit counted string. As in ntdef.h, PCANSI_STRING points to a
+ * STRING that is not const. */
+typedef struct _STRING {
+	USHORT Length;		/* bytes, without a terminator */
+	USHORT MaximumLength;
+	PCHAR Buffer;
+} STRING, *PSTRING, ANSI_STRING, *PANSI_STRING, CANSI_STRING,
+	*PCANSI_STRING;
+typedef const char *PCSZ;
+
+/* UNICODE_STRING u = RTL_CONSTANT_STRING(L"...") (L"" literals are 16-bit
+ * wide in every build: -fshort-wchar), or ANSI_STRING a =
+ * RTL_CONSTANT_STRING("..."). */
 #define RTL_CONSTANT_STRING(s) \
-	{ sizeof(s) - sizeof((s)[0]), sizeof(s), (PWSTR)(s) }
+	{ sizeof(s) - sizeof((s)[0]), sizeof(s), (s) }
 
 NTSYSAPI VOID RtlInitUnicodeString(PUNICODE_STRING Destination,
 				   PCWSTR Source);
+NTSYSAPI VOID RtlInitAnsiString(PANSI_STRING DestinationString,
+				PCSZ SourceString);
 NTSYSAPI BOOLEAN RtlEqualUnicodeString(PCUNICODE_STRING String1,
 				       PCUNICODE_STRING String2,
 				       BOOLEAN CaseInSensitive);
@@ -545,9 +558,16 @@ FORCEINLINE VOID _mm_pause(VOID)
 #define DPFLTR_IHVDRIVER_ID 77
 #define DPFLTR_DEFAULT_ID 101
 
-ULONG DbgPrint(PCSTR Format, ...) __attribute__((format(printf, 1, 2)));
-ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...)
-	__attribute__((format(printf, 3, 4)));
+/*
+ * Formats follow the Windows kernel's printf (ke/fmt.c), not the C
+ * library's: ULONG is 32 bits and prints with %u or %lu, ULONG64 with
+ * %llu or %I64u, SIZE_T and ULONG_PTR with %Iu or %zu; %wZ prints a
+ * PCUNICODE_STRING, %Z a PCANSI_STRING, %ws and %S a PCWSTR. As in the
+ * WDK there is no format attribute: GCC would check them as LP64 and
+ * reject such code.
+ */
+ULONG DbgPrint(PCSTR Format, ...);
+ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...);
 ULONG vDbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format,
 		  va_list arglist);
 #define KdPrint(args) ((void)DbgPrint args)

@@ -16,7 +16,7 @@ ULONG vDbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format,
 
 	(VOID)ComponentId;
 	(VOID)Level;
-	n = ke_vsnprintf(text, sizeof(text), Format, arglist);
+	n = ke_vsnprintf_nt(text, sizeof(text), Format, arglist);
 	if (n >= DBG_MAX)
 		n = DBG_MAX - 1;
 	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))

@@ -1,7 +1,7 @@
 /*
  * test_driver.c: the driver side. The WDK-shaped sample driver, driver
- * objects, pool with per-driver accounting, DbgPrint, the formatter, and
- * the header's types, constants and inline routines.
+ * objects, pool with per-driver accounting, DbgPrint (its formats:
+ * test_fmt.c), and the header's types, constants and inline routines.
  */
 #include <string.h>
 
@@ -346,37 +346,6 @@ static void test_dbgprint_reaches_sink_with_driver_name(void **state)
 	ke_unload_driver(&drv);
 }
 
-static void expect_fmt(const char *want, const char *fmt, ...)
-{
-	char buf[64];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = ke_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	assert_string_equal(buf, want);
-	assert_int_equal(n, strlen(want));
-}
-
-static void test_fmt_conversions_match_printf(void **state)
-{
-	char small[4];
-
-	(void)state;
-	expect_fmt("42 -42 2a 2A", "%d %i %x %X", 42, -42, 42, 42);
-	expect_fmt("0000beef|  7|7  |-07", "%08x|%3u|%-3u|%03d", 0xbeef, 7,
-		   7, -7);
-	expect_fmt("18446744073709551615 ffffffffffffffff -9",
-		   "%llu %lx %ld", ~0ULL, ~0UL, -9L);
-	expect_fmt("5 c (null) 100%", "%zu %c %s 100%%", (size_t)5, 'c',
-		   (char *)NULL);
-	expect_fmt("00000000000000ff", "%p", (void *)0xff);
-	assert_int_equal(ke_snprintf(small, sizeof(small), "%s", "abcdef"), 6);
-	assert_string_equal(small, "abc");
-	assert_int_equal(ke_snprintf(NULL, 0, "%d", 12345), 5);
-}
-
 static void test_notify_context_layout_matches_wdk(void **state)
 {
 	(void)state;
@@ -604,7 +573,6 @@ int main(void)
 		T(test_wide_literals_handles_and_object_references),
 		T(test_irql_raise_and_lower),
 		T(test_dbgprint_reaches_sink_with_driver_name),
-		T(test_fmt_conversions_match_printf),
 		T(test_notify_context_layout_matches_wdk),
 		T(test_constants_have_wdk_values),
 		T(test_interlocked_and_spin_lock),
