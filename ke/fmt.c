@@ -19,8 +19,9 @@
  * prints as '?'. (Microsoft docs: "Format specification syntax: printf
  * and wprintf functions", its "Size" and "Flag" sections, and DbgPrint.)
  *
- * Output is always terminated when size > 0; the return value is the
- * length the full output would have had.
+ * Widths and precisions beyond 4096 are cut to it. Output is always
+ * terminated when size > 0; the return value is the length the full
+ * output would have had.
  */
 #include "ki.h"
 
@@ -262,16 +263,24 @@ static BOOLEAN flag(struct spec *sp, char c)
 	return FALSE;
 }
 
-/* A width or a precision: digits, or '*' for the next int argument. */
+/* A width or a precision: digits, or '*' for the next int argument.
+ * Beyond FIELD_MAX either way it is cut, so no count overflows. */
+#define FIELD_MAX 4096
+
 static const char *count(const char *f, int *n, va_list *ap)
 {
 	if (*f == '*') {
 		*n = va_arg(*ap, int);
-		return f + 1;
+		f++;
+	} else {
+		for (*n = 0; *f >= '0' && *f <= '9'; f++)
+			if (*n <= FIELD_MAX)
+				*n = *n * 10 + (*f - '0');
 	}
-	*n = 0;
-	while (*f >= '0' && *f <= '9')
-		*n = *n * 10 + (*f++ - '0');
+	if (*n > FIELD_MAX)
+		*n = FIELD_MAX;
+	if (*n < -FIELD_MAX)
+		*n = -FIELD_MAX;
 	return f;
 }
 

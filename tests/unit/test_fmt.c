@@ -164,6 +164,10 @@ static void test_nt_truncates_and_counts(void **state)
 			 9);
 	assert_string_equal(small, "1234");
 	assert_int_equal(nt_into(NULL, 0, "%ws", L"xyz"), 3);
+	/* Widths and precisions are cut at 4096, however they are given. */
+	assert_int_equal(nt_into(NULL, 0, "%99999999999d|%*d|%.*d", 1,
+				 -0x7fffffff - 1, 2, 0x7fffffff, 3),
+			 3 * 4096 + 2);
 }
 
 /* DbgPrint, DbgPrintEx and vDbgPrintEx format as the Windows kernel. */
