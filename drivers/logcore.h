@@ -67,9 +67,10 @@ static inline PCSTR LogCoreStateName(KE_PROCESSOR_CHANGE_NOTIFY_STATE s)
 	return "unknown";
 }
 
-/* Prints Format (which starts with "INVARIANT ") unless Holds. */
-static inline __attribute__((format(printf, 3, 4)))
-VOID LogCoreExpect(PLOG_CORE Core, BOOLEAN Holds, PCSTR Format, ...)
+/* Prints Format (which starts with "INVARIANT ") unless Holds. The
+ * format is DbgPrint's (vDbgPrintEx), so GCC cannot check it. */
+static inline VOID LogCoreExpect(PLOG_CORE Core, BOOLEAN Holds,
+				 _Printf_format_string_ PCSTR Format, ...)
 {
 	va_list ap;
 

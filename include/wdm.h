@@ -18,7 +18,10 @@
 /* Pool tags are written as multi-character constants ('gaTm'). */
 #pragma GCC diagnostic ignored "-Wmultichar"
 
-/* Annotations: the WDK's SAL and calling-convention markers, all empty. */
+/* SAL and the driver annotations (sal.h, driverspecs.h), all empty. */
+#include <driverspecs.h>
+
+/* Calling-convention and linkage markers, empty as well. */
 #define IN
 #define OUT
 #define OPTIONAL
@@ -28,29 +31,6 @@
 #define FORCEINLINE static inline
 #define FASTCALL
 #define DECLSPEC_NORETURN __attribute__((noreturn))
-#define _In_
-#define _In_opt_
-#define _In_z_
-#define _Out_
-#define _Out_opt_
-#define _Inout_
-#define _Inout_opt_
-#define _Printf_format_string_
-#define _Must_inspect_result_
-#define _Use_decl_annotations_
-#define _IRQL_requires_same_
-#define _IRQL_requires_max_(irql)
-#define _IRQL_requires_(irql)
-#define _IRQL_requires_min_(irql)
-#define _IRQL_raises_(irql)
-#define _IRQL_saves_
-#define _IRQL_restores_
-#define _Function_class_(name)
-#define _When_(cond, anno)
-#define _Success_(expr)
-#define _Post_maybenull_
-#define _Out_writes_bytes_(n)
-#define _In_reads_bytes_(n)
 #define PAGED_CODE()
 #define UNREFERENCED_PARAMETER(p) ((void)(p))
 
@@ -77,6 +57,63 @@ typedef ULONG LOGICAL, *PLOGICAL;
 #define FALSE 0
 
 #define ANYSIZE_ARRAY 1
+
+/* Limits (ntdef.h, basetsd.h). */
+#define MINCHAR 0x80
+#define MAXCHAR 0x7f
+#define MINSHORT 0x8000
+#define MAXSHORT 0x7fff
+#define MINLONG 0x80000000
+#define MAXLONG 0x7fffffff
+#define MAXUCHAR 0xff
+#define MAXUSHORT 0xffff
+#define MAXULONG 0xffffffff
+#define MAXLONGLONG (0x7fffffffffffffff)
+#define MAXULONG64 ((ULONG64)~((ULONG64)0))
+#define MAXLONG64 ((LONG64)(MAXULONG64 >> 1))
+#define MINLONG64 ((LONG64)~MAXLONG64)
+#define MAXULONG_PTR (~((ULONG_PTR)0))
+#define MAXLONG_PTR ((LONG_PTR)(MAXULONG_PTR >> 1))
+#define MINLONG_PTR (~MAXLONG_PTR)
+#define MAXSIZE_T ((SIZE_T)~((SIZE_T)0))
+
+/*
+ * Compile-time checks, array and field sizes (ntdef.h). C_ASSERT is a
+ * _Static_assert, so it may stand at file scope or among a function's
+ * declarations alike; FIELD_OFFSET is a LONG.
+ */
+#define C_ASSERT(e) _Static_assert(e, #e)
+#define RTL_NUMBER_OF_V1(A) (sizeof(A) / sizeof((A)[0]))
+#define RTL_NUMBER_OF_V2(A) RTL_NUMBER_OF_V1(A)
+#define RTL_NUMBER_OF(A) RTL_NUMBER_OF_V1(A)
+#define ARRAYSIZE(A) RTL_NUMBER_OF_V2(A)
+#define _ARRAYSIZE(A) RTL_NUMBER_OF_V1(A)
+#define FIELD_OFFSET(type, field) ((LONG)offsetof(type, field))
+#define RTL_FIELD_SIZE(type, field) (sizeof(((type *)0)->field))
+#define RTL_SIZEOF_THROUGH_FIELD(type, field) \
+	(FIELD_OFFSET(type, field) + RTL_FIELD_SIZE(type, field))
+#define CONTAINING_RECORD(addr, type, field) \
+	((type *)((char *)(addr) - offsetof(type, field)))
+#define ARGUMENT_PRESENT(ArgumentPointer) \
+	((CHAR *)((ULONG_PTR)(ArgumentPointer)) != (CHAR *)NULL)
+#ifndef NOMINMAX
+#ifndef min
+#define min(a, b) (((a) < (b)) ? (a) : (b))
+#endif
+#ifndef max
+#define max(a, b) (((a) > (b)) ? (a) : (b))
+#endif
+#endif
+
+/* Pages (x64). */
+#define PAGE_SIZE 0x1000
+#define PAGE_SHIFT 12L
+#define BYTE_OFFSET(Va) ((ULONG)((LONG_PTR)(Va) & (PAGE_SIZE - 1)))
+#define PAGE_ALIGN(Va) ((PVOID)((ULONG_PTR)(Va) & ~(PAGE_SIZE - 1)))
+#define ROUND_TO_PAGES(Size) \
+	(((ULONG_PTR)(Size) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+#define BYTES_TO_PAGES(Size) \
+	(((Size) >> PAGE_SHIFT) + (((Size) & (PAGE_SIZE - 1)) != 0))
 
 /* Severity in the top two bits: 0 success, 1 informational, 2 warning,
  * 3 error. */
@@ -154,9 +191,6 @@ typedef union _ULARGE_INTEGER {
 #define IPI_LEVEL 14
 #define HIGH_LEVEL 15
 
-#define CONTAINING_RECORD(addr, type, field) \
-	((type *)((char *)(addr) - offsetof(type, field)))
-
 /* Doubly linked lists, as drivers keep their per-processor data in. */
 typedef struct _LIST_ENTRY {
 	struct _LIST_ENTRY *Flink;
@@ -224,13 +258,26 @@ typedef struct _UNICODE_STRING {
 } UNICODE_STRING, *PUNICODE_STRING;
 typedef const UNICODE_STRING *PCUNICODE_STRING;
 
-/* UNICODE_STRING u = RTL_CONSTANT_STRING(L"..."): L"" literals are 16-bit
- * wide in every build (-fshort-wchar). */
+/* The 8-bit counted string. As in ntdef.h, PCANSI_STRING points to a
+ * STRING that is not const. */
+typedef struct _STRING {
+	USHORT Length;		/* bytes, without a terminator */
+	USHORT MaximumLength;
+	PCHAR Buffer;
+} STRING, *PSTRING, ANSI_STRING, *PANSI_STRING, CANSI_STRING,
+	*PCANSI_STRING;
+typedef const char *PCSZ;
+
+/* UNICODE_STRING u = RTL_CONSTANT_STRING(L"...") (L"" literals are 16-bit
+ * wide in every build: -fshort-wchar), or ANSI_STRING a =
+ * RTL_CONSTANT_STRING("..."). */
 #define RTL_CONSTANT_STRING(s) \
-	{ sizeof(s) - sizeof((s)[0]), sizeof(s), (PWSTR)(s) }
+	{ sizeof(s) - sizeof((s)[0]), sizeof(s), (s) }
 
 NTSYSAPI VOID RtlInitUnicodeString(PUNICODE_STRING Destination,
 				   PCWSTR Source);
+NTSYSAPI VOID RtlInitAnsiString(PANSI_STRING DestinationString,
+				PCSZ SourceString);
 NTSYSAPI BOOLEAN RtlEqualUnicodeString(PCUNICODE_STRING String1,
 				       PCUNICODE_STRING String2,
 				       BOOLEAN CaseInSensitive);
@@ -289,6 +336,62 @@ FORCEINLINE LONG InterlockedXor(LONG volatile *d, LONG v)
 FORCEINLINE LONG InterlockedAdd(LONG volatile *a, LONG v)
 {
 	return __atomic_add_fetch(a, v, __ATOMIC_SEQ_CST);
+}
+
+/* 16- and 8-bit forms. */
+FORCEINLINE SHORT InterlockedIncrement16(SHORT volatile *a)
+{
+	return __atomic_add_fetch(a, 1, __ATOMIC_SEQ_CST);
+}
+
+FORCEINLINE SHORT InterlockedDecrement16(SHORT volatile *a)
+{
+	return __atomic_sub_fetch(a, 1, __ATOMIC_SEQ_CST);
+}
+
+FORCEINLINE SHORT InterlockedExchange16(SHORT volatile *t, SHORT v)
+{
+	return __atomic_exchange_n(t, v, __ATOMIC_SEQ_CST);
+}
+
+FORCEINLINE SHORT InterlockedCompareExchange16(SHORT volatile *d, SHORT x,
+					       SHORT c)
+{
+	__atomic_compare_exchange_n(d, &c, x, 0, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
+	return c;
+}
+
+FORCEINLINE CHAR InterlockedExchange8(CHAR volatile *t, CHAR v)
+{
+	return __atomic_exchange_n(t, v, __ATOMIC_SEQ_CST);
+}
+
+FORCEINLINE CHAR InterlockedCompareExchange8(CHAR volatile *d, CHAR x,
+					     CHAR c)
+{
+	__atomic_compare_exchange_n(d, &c, x, 0, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
+	return c;
+}
+
+/* Sets or clears bit `Offset` of *Base; returns what the bit was. */
+FORCEINLINE BOOLEAN InterlockedBitTestAndSet(LONG volatile *Base,
+					     LONG Offset)
+{
+	LONG bit = (LONG)(1UL << (Offset & 31));
+
+	return (__atomic_fetch_or(&Base[Offset >> 5], bit,
+				  __ATOMIC_SEQ_CST) & bit) != 0;
+}
+
+FORCEINLINE BOOLEAN InterlockedBitTestAndReset(LONG volatile *Base,
+					       LONG Offset)
+{
+	LONG bit = (LONG)(1UL << (Offset & 31));
+
+	return (__atomic_fetch_and(&Base[Offset >> 5], ~bit,
+				   __ATOMIC_SEQ_CST) & bit) != 0;
 }
 
 FORCEINLINE LONG64 InterlockedIncrement64(LONG64 volatile *a)
@@ -537,6 +640,24 @@ FORCEINLINE VOID _mm_pause(VOID)
 	__asm__ __volatile__("pause");
 }
 
+/* x64 wdm.h: a spin-wait hint, the time-stamp counter, and barriers. A
+ * compiler barrier keeps the compiler from moving memory accesses across
+ * it; KeMemoryBarrier stops the processor too (a full fence). */
+#define YieldProcessor _mm_pause
+#define ReadTimeStampCounter() __rdtsc()
+
+FORCEINLINE VOID _ReadWriteBarrier(VOID)
+{
+	__asm__ __volatile__("" : : : "memory");
+}
+
+FORCEINLINE VOID KeMemoryBarrier(VOID)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+#define KeMemoryBarrierWithoutFence() _ReadWriteBarrier()
+
 /* Debug output. Every level is shown: the simulator does no filtering. */
 #define DPFLTR_ERROR_LEVEL 0
 #define DPFLTR_WARNING_LEVEL 1
@@ -545,9 +666,16 @@ FORCEINLINE VOID _mm_pause(VOID)
 #define DPFLTR_IHVDRIVER_ID 77
 #define DPFLTR_DEFAULT_ID 101
 
-ULONG DbgPrint(PCSTR Format, ...) __attribute__((format(printf, 1, 2)));
-ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...)
-	__attribute__((format(printf, 3, 4)));
+/*
+ * Formats follow the Windows kernel's printf (ke/fmt.c), not the C
+ * library's: ULONG is 32 bits and prints with %u or %lu, ULONG64 with
+ * %llu or %I64u, SIZE_T and ULONG_PTR with %Iu or %zu; %wZ prints a
+ * PCUNICODE_STRING, %Z a PCANSI_STRING, %ws and %S a PCWSTR. As in the
+ * WDK there is no format attribute: GCC would check them as LP64 and
+ * reject such code.
+ */
+ULONG DbgPrint(PCSTR Format, ...);
+ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...);
 ULONG vDbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format,
 		  va_list arglist);
 #define KdPrint(args) ((void)DbgPrint args)
@@ -574,6 +702,14 @@ NTKERNELAPI PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType,
 					SIZE_T NumberOfBytes, ULONG Tag);
 NTKERNELAPI VOID ExFreePoolWithTag(PVOID P, ULONG Tag);
 NTKERNELAPI VOID ExFreePool(PVOID P);
+/* Extended parameters name a secure pool (ExCreatePool), which the
+ * simulator has none of: an ordinary block is freed with NULL, 0. */
+typedef struct _POOL_EXTENDED_PARAMETER POOL_EXTENDED_PARAMETER,
+	*PPOOL_EXTENDED_PARAMETER;
+typedef const POOL_EXTENDED_PARAMETER *PCPOOL_EXTENDED_PARAMETER;
+NTKERNELAPI VOID ExFreePool2(PVOID P, ULONG Tag,
+			     PCPOOL_EXTENDED_PARAMETER ExtendedParameters,
+			     ULONG ExtendedParametersCount);
 
 /* WDK: an inline over ExAllocatePoolWithTag that zeroes the block. */
 FORCEINLINE PVOID ExAllocatePoolZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes,

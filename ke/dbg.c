@@ -1,8 +1,10 @@
 /*
- * dbg.c: DbgPrint, DbgPrintEx, vDbgPrintEx. The text is formatted here
- * and handed to the simulator (sink->dbg), which prints it and traces it
- * as "@dbg drv=<name> <text>". Unlike Windows there is no per-component
- * filter: every level is shown, so a driver's output is never lost.
+ * dbg.c: DbgPrint, DbgPrintEx, vDbgPrintEx. The text is formatted here,
+ * with the Windows kernel's formats (ke_vsnprintf_nt: %lu is a ULONG,
+ * %wZ a UNICODE_STRING), and handed to the simulator (sink->dbg), which
+ * prints it and traces it as "@dbg drv=<name> <text>". Unlike Windows
+ * there is no per-component filter: every level is shown, so a driver's
+ * output is never lost.
  */
 #include "ki.h"
 
@@ -16,7 +18,7 @@ ULONG vDbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format,
 
 	(VOID)ComponentId;
 	(VOID)Level;
-	n = ke_vsnprintf(text, sizeof(text), Format, arglist);
+	n = ke_vsnprintf_nt(text, sizeof(text), Format, arglist);
 	if (n >= DBG_MAX)
 		n = DBG_MAX - 1;
 	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))

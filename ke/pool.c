@@ -202,3 +202,23 @@ VOID ExFreePool(PVOID P)
 {
 	ki_free(P, 0);
 }
+
+/*
+ * WDK: an ordinary block is freed with no extended parameters (NULL, 0);
+ * one parameter, a POOL_EXTENDED_PARAMS_SECURE_POOL, frees from a secure
+ * pool. No block here comes from one, so parameters mean the driver got
+ * it wrong: reported as a bad free, nothing freed.
+ */
+VOID ExFreePool2(PVOID P, ULONG Tag,
+		 PCPOOL_EXTENDED_PARAMETER ExtendedParameters,
+		 ULONG ExtendedParametersCount)
+{
+	if (ExtendedParameters || ExtendedParametersCount) {
+		ki_violation(ke_current_driver(), "pool-bad-free",
+			     "ExFreePool2 of %p with %u extended parameters: "
+			     "there is no secure pool; nothing freed", P,
+			     ExtendedParametersCount);
+		return;
+	}
+	ki_free(P, Tag);
+}

@@ -1,5 +1,5 @@
 /*
- * rtl.c: counted strings (WDK: RtlInitUnicodeString,
+ * rtl.c: counted strings (WDK: RtlInitUnicodeString, RtlInitAnsiString,
  * RtlEqualUnicodeString). Lengths are in bytes, as in Windows.
  */
 #include "ki.h"
@@ -42,4 +42,17 @@ BOOLEAN RtlEqualUnicodeString(PCUNICODE_STRING String1,
 			return FALSE;
 	}
 	return TRUE;
+}
+
+/* WDK: Length without the terminator, MaximumLength with it. */
+VOID RtlInitAnsiString(PANSI_STRING DestinationString, PCSZ SourceString)
+{
+	USHORT n = 0;
+
+	if (SourceString)
+		while (SourceString[n])
+			n++;
+	DestinationString->Buffer = (PCHAR)SourceString;
+	DestinationString->Length = n;
+	DestinationString->MaximumLength = SourceString ? n + 1 : 0;
 }

@@ -1,5 +1,5 @@
-# tests/drivers.mk: host tests of the drivers in drivers/ and of the
-# driver extensions (<hotadd.h>). Included by the top-level Makefile;
+# tests/drivers.mk: host tests of the drivers in drivers/, of the test
+# drivers in tests/drivers/ and of the driver extensions (<hotadd.h>). Included by the top-level Makefile;
 # also usable alone: make -f tests/drivers.mk drivers-build (or
 # drivers-test to build and run).
 #
@@ -17,8 +17,13 @@ DRV_ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 DRV_HOST_LIBS := -lcmocka -lpthread
 
 DRV_HOST_OUT := build/host
-DRV_TEST_DRIVERS := $(notdir $(basename $(wildcard drivers/*.c)))
-DRV_TEST_OBJS := $(DRV_TEST_DRIVERS:%=$(DRV_HOST_OUT)/drv/%.o)
+# The drivers of drivers/, and the test drivers beside the tests here.
+DRV_TEST_SRCS := $(wildcard drivers/*.c) \
+	$(filter-out tests/drivers/test_%.c,$(wildcard tests/drivers/*.c))
+DRV_TEST_OBJS := $(patsubst %.c,$(DRV_HOST_OUT)/drv/%.o,$(notdir $(DRV_TEST_SRCS)))
+# As in the image (Makefile, DRV_CFLAGS): a driver's MSVC pragmas are
+# ignored, not errors.
+DRV_ONLY_FLAGS := -Wno-unknown-pragmas
 DRIVER_TEST_BINS := $(DRV_HOST_OUT)/test_drivers
 
 # The core, the threaded backend and the unit tests' harness are shared
@@ -31,10 +36,15 @@ DRV_TEST_HDRS := $(wildcard ke/*.h include/*.h drivers/*.h tests/host/*.h \
 .PHONY: drivers-build drivers-test
 drivers-build: $(DRIVER_TEST_BINS)
 
-$(DRV_HOST_OUT)/drv/%.o: drivers/%.c $(DRV_TEST_HDRS)
+define drv_host_cc
 	@mkdir -p $(@D)
-	$(HOST_CC) $(DRV_HOST_CFLAGS) $(DRV_ASAN_FLAGS) \
+	$(HOST_CC) $(DRV_HOST_CFLAGS) $(DRV_ONLY_FLAGS) $(DRV_ASAN_FLAGS) \
 		-DDriverEntry=drv_$(subst -,_,$*)_entry -c $< -o $@
+endef
+$(DRV_HOST_OUT)/drv/%.o: drivers/%.c $(DRV_TEST_HDRS)
+	$(drv_host_cc)
+$(DRV_HOST_OUT)/drv/%.o: tests/drivers/%.c $(DRV_TEST_HDRS)
+	$(drv_host_cc)
 
 $(DRIVER_TEST_BINS): $(DRV_HOST_OUT)/%: tests/drivers/%.c $(DRV_TEST_OBJS) \
 		$(DRV_TEST_COMMON) $(DRV_TEST_HDRS)

@@ -15,7 +15,7 @@ TSAN_FLAGS := -fsanitize=thread
 HOST_LIBS := -lcmocka -lpthread
 
 HOST_OUT := build/host
-UNIT_NAMES := test_register test_add test_query test_verifier test_driver \
+UNIT_NAMES := test_register test_add test_query test_verifier test_driver test_fmt \
 	test_wait test_topo test_dpc test_affinity
 TSAN_NAMES := test_stress
 UNIT_BINS := $(UNIT_NAMES:%=$(HOST_OUT)/%)

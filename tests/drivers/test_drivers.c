@@ -18,6 +18,7 @@ DRIVER_INITIALIZE drv_docsample_entry;
 DRIVER_INITIALIZE drv_log_entry;
 DRIVER_INITIALIZE drv_veto_entry;
 DRIVER_INITIALIZE drv_percpu_entry;
+DRIVER_INITIALIZE drv_idiom_entry;	/* tests/drivers/idiom.c */
 
 static struct ke_driver drv[10];
 
@@ -93,6 +94,31 @@ static void unload_clean(int i, const char *stats)
 	ke_unload_driver(&drv[i]);
 	assert_int_equal(drv[i].pool_blocks, 0);
 	assert_int_equal(drv[i].registrations, 0);
+	assert_int_equal(ke_violations(), 0);
+}
+
+/* --- idiom: a driver that uses the WDK's names and formats ------------ */
+
+static void test_idiom_builds_and_prints_the_wdk_way(void **state)
+{
+	(void)state;
+	load(0, "idiom", "", drv_idiom_entry);
+	expect_line("idiom", "loaded as \\Driver\\idiom from \\Registry\\"
+		    "Machine\\System\\CurrentControlSet\\Services\\idiom");
+	expect_line("idiom", "ansi=idiom lengths=5/6");
+	expect_line("idiom", "record=792 offset=24 field=4 through=8 slots=64");
+	expect_line("idiom", "pages=1 rounded=0x1000 offset=0x345");
+	expect_line("idiom", "limits 4294967295 2147483647 65535 255 "
+		    "18446744073709551615 9223372036854775807");
+	expect_line("idiom", "processor 0 ready, group 0 number 0, 1 so far");
+	expect_line("idiom", "processor 3 ready, group 0 number 3, 4 so far");
+	add(4, STATUS_SUCCESS);
+	expect_line("idiom", "processor 4 ready, group 0 number 4, 5 so far");
+	ke_unload_driver(&drv[0]);
+	expect_line("idiom", "unload: 5 processors, tsc moved: yes");
+	assert_int_equal(lines("idiom", ""), 11);
+	assert_int_equal(drv[0].pool_blocks, 0);
+	assert_int_equal(drv[0].registrations, 0);
 	assert_int_equal(ke_violations(), 0);
 }
 
@@ -814,6 +840,7 @@ int main(void)
 		T(test_workload_left_running_is_stopped_at_unload),
 		T(test_stats_run_as_the_driver),
 		T(test_get_option_edge_cases),
+		T(test_idiom_builds_and_prints_the_wdk_way),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

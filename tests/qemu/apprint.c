@@ -22,7 +22,7 @@ SayOnce(PVOID Context)
 	KeGetCurrentProcessorNumberEx(&pn);
 	i = KeGetProcessorIndexFromNumber(&pn);
 	if (i < 64 && InterlockedExchange(&Said[i], 1) == 0)
-		DbgPrint("workload ran on processor %lu", (ULONG_PTR)i);
+		DbgPrint("workload ran on processor %lu", i);
 }
 
 static VOID

@@ -41,7 +41,7 @@ cpus"
 	expect_order "^@dbg drv=hvlike start nt=2 state=4294967295 no memory, veto$" \
 		"^@dbg drv=hvlike failure nt=2 status=$NOMEM state freed$" \
 		"^@add mp=2 nt=2 status=$NOMEM active=2 " \
-		'^@dbg drv=hvlike start nt=2 state=8192 at [0-9a-f]+$' \
+		'^@dbg drv=hvlike start nt=2 state=8192 at [0-9A-F]{16}$' \
 		'^@dbg drv=hvlike complete nt=2 thread on 0:2 apic=[0-9]+ apic_base=0x[0-9a-f]+ bsp=0$' \
 		"^@dbg drv=hvlike complete nt=2 dpc on 0:2 apic=[0-9]+ irql=2 wait=$OK$" \
 		'^@dbg drv=hvlike complete nt=2 topology core mask=0x4 has it=yes$' \

@@ -183,10 +183,11 @@ drivers"
 	expect_none '^@add '
 }
 
-# The image with the test drivers of tests/qemu built in (make DRIVERS=).
+# The image with the test drivers of tests/qemu built in (make DRIVERS=),
+# and tests/drivers/idiom.c, the driver in WDK idiom.
 USER_EFI=build/userdrv/hotadd.efi
 user_image() {
-	make -s B=build/userdrv DRIVERS="tests/qemu/userdrv.c tests/qemu/apprint.c tests/qemu/raise.c tests/qemu/topo.c" \
+	make -s B=build/userdrv DRIVERS="tests/qemu/userdrv.c tests/qemu/apprint.c tests/qemu/raise.c tests/qemu/topo.c tests/drivers/idiom.c" \
 		$USER_EFI >/dev/null ||
 		{ fail "make DRIVERS=tests/qemu/... failed"; return 1; }
 }
@@ -200,13 +201,20 @@ add next
 unload userdrv
 load apprint
 sleep 200
-unload apprint"
-	expect '^available:.* userdrv apprint raise topo$'
+unload apprint
+load idiom
+unload idiom"
+	expect '^available:.* userdrv apprint raise topo idiom$'
 	expect '^@register drv=userdrv flags=1 handle=0x[0-9a-f]+$'
 	expect "^@dbg drv=userdrv processor 3 is ready$"
 	expect "^@add mp=3 nt=3 status=$OK active=4 method=mp$"
 	# DbgPrint on every processor, APs included, reaches the console
 	expect_count 4 '^\[apprint\] workload ran on processor [0-3]$'
+	# the WDK's names and formats, built freestanding into the image
+	expect_order '^@dbg drv=idiom loaded as \\Driver\\idiom from \\Registry\\Machine\\System\\CurrentControlSet\\Services\\idiom$' \
+		'^@dbg drv=idiom limits 4294967295 2147483647 65535 255 18446744073709551615 9223372036854775807$' \
+		'^@dbg drv=idiom processor 3 ready, group 0 number 3, 4 so far$' \
+		'^@dbg drv=idiom unload: 4 processors, tsc moved: yes$'
 	expect_none '^@verifier'
 }
 

@@ -1,7 +1,9 @@
 /*
  * topo.c: a driver that asks where the processors sit, waits on events
  * and reads the clocks, as a performance or runtime driver does at load,
- * and prints what it got, one line per record or figure.
+ * and prints what it got, one line per record or figure. The formats are
+ * the WDK's: %lu for a ULONG, %hu for a USHORT, %Ix for a KAFFINITY,
+ * %I64d for a LONGLONG.
  */
 #include <ntddk.h>
 
@@ -31,10 +33,10 @@ PrintRecord(PSYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX r)
 		DbgPrint("group max=%u active=%u",
 			 r->Group.MaximumGroupCount, r->Group.ActiveGroupCount);
 		for (i = 0; i < r->Group.ActiveGroupCount; i++)
-			DbgPrint("group %u max=%u active=%u mask=0x%llx", i,
+			DbgPrint("group %hu max=%u active=%u mask=0x%Ix", i,
 				 r->Group.GroupInfo[i].MaximumProcessorCount,
 				 r->Group.GroupInfo[i].ActiveProcessorCount,
-				 (ULONG64)r->Group.GroupInfo[i].ActiveProcessorMask);
+				 r->Group.GroupInfo[i].ActiveProcessorMask);
 		return;
 	}
 	if (r->Relationship == RelationNumaNode) {
@@ -42,10 +44,10 @@ PrintRecord(PSYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX r)
 		n = r->NumaNode.GroupCount;
 	}
 	for (i = 0; i < n; i++)
-		DbgPrint("%s size=%lu flags=%u group=%u mask=0x%llx",
-			 Kind(r->Relationship), (ULONG_PTR)r->Size,
+		DbgPrint("%s size=%lu flags=%u group=%hu mask=0x%Ix",
+			 Kind(r->Relationship), r->Size,
 			 r->Relationship == RelationNumaNode ? 0 :
-			 r->Processor.Flags, m[i].Group, (ULONG64)m[i].Mask);
+			 r->Processor.Flags, m[i].Group, m[i].Mask);
 }
 
 static NTSTATUS
@@ -64,8 +66,7 @@ Topology(VOID)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	status = KeQueryLogicalProcessorRelationship(NULL, RelationAll, info,
 						     &length);
-	DbgPrint("relationships status=0x%08x length=%lu", status,
-		 (ULONG_PTR)length);
+	DbgPrint("relationships status=0x%08x length=%lu", status, length);
 	for (offset = 0; NT_SUCCESS(status) && offset < length;
 	     offset += ((PSYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX)
 			((PUCHAR)info + offset))->Size)
@@ -82,11 +83,11 @@ Nodes(VOID)
 
 	for (node = 0; node <= KeQueryHighestNodeNumber(); node++) {
 		KeQueryNodeActiveAffinity(node, &affinity, &count);
-		DbgPrint("node %u group=%u mask=0x%llx count=%u", node,
-			 affinity.Group, (ULONG64)affinity.Mask, count);
+		DbgPrint("node %hu group=%hu mask=0x%Ix count=%hu", node,
+			 affinity.Group, affinity.Mask, count);
 	}
-	DbgPrint("current node=%u number=%lu", KeGetCurrentNodeNumber(),
-		 (ULONG_PTR)KeGetCurrentProcessorNumber());
+	DbgPrint("current node=%hu number=%lu", KeGetCurrentNodeNumber(),
+		 KeGetCurrentProcessorNumber());
 }
 
 static VOID
@@ -111,7 +112,7 @@ Waits(VOID)
 	status = KeWaitForSingleObject(&event, Executive, KernelMode, FALSE,
 				       NULL);
 	DbgPrint("wait status=0x%08x state after=%ld", status,
-		 (LONG_PTR)KeReadStateEvent(&event));
+		 KeReadStateEvent(&event));
 	KeInitializeSpinLock(&lock);
 	KeAcquireSpinLock(&lock, &irql);
 	DbgPrint("spin lock irql=%u from %u", KeGetCurrentIrql(), irql);
@@ -131,7 +132,7 @@ Clocks(VOID)
 	qpc1 = KeQueryPerformanceCounter(NULL);
 	KeQueryTickCount(&ticks);
 	KeQuerySystemTimePrecise(&now);
-	DbgPrint("frequency=%lld", frequency.QuadPart);
+	DbgPrint("frequency=%I64d", frequency.QuadPart);
 	DbgPrint("stall 10 ms: counter %s, interrupt time %s",
 		 qpc1.QuadPart - qpc0.QuadPart >= frequency.QuadPart / 100 ?
 		 "ok" : "short", it1 - it0 >= 100000 ? "ok" : "short");

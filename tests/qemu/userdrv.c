@@ -18,7 +18,7 @@ OnProcessorChange(PVOID Context, PKE_PROCESSOR_CHANGE_NOTIFY_CONTEXT Change,
 	UNREFERENCED_PARAMETER(Context);
 	UNREFERENCED_PARAMETER(OperationStatus);
 	if (Change->State == KeProcessorAddCompleteNotify)
-		DbgPrint("processor %lu is ready", (ULONG_PTR)Change->NtNumber);
+		DbgPrint("processor %lu is ready", Change->NtNumber);
 }
 
 static VOID
