@@ -669,7 +669,8 @@ FORCEINLINE VOID KeMemoryBarrier(VOID)
 /*
  * Formats follow the Windows kernel's printf (ke/fmt.c), not the C
  * library's: ULONG is 32 bits and prints with %u or %lu, ULONG64 with
- * %llu or %I64u, SIZE_T and ULONG_PTR with %Iu or %zu; %wZ prints a
+ * %llu or %I64u, SIZE_T and ULONG_PTR with %Iu (%zu works here, but
+ * not on older Windows kernels, which print it as text); %wZ prints a
  * PCUNICODE_STRING, %Z a PCANSI_STRING, %ws and %S a PCWSTR. As in the
  * WDK there is no format attribute: GCC would check them as LP64 and
  * reject such code.

@@ -9,7 +9,8 @@
  *   32-bit, like ULONG, and %p prints upper-case digits, as the
  *   Microsoft C runtime does.
  *
- * The rest is common. Conversions d i u o x X p c C s S Z %; flags '-',
+ * The rest is common. Conversions d i u o x X p c C s S Z %, and n,
+ * which prints and writes nothing but skips its pointer; flags '-',
  * '0', '+', ' ' and '#'; a width and a precision, either one '*' to take
  * it from the arguments; sizes hh h l ll z j t and Microsoft's I (pointer
  * sized), I32, I64 and w (wide). For characters and strings, w and l mean
@@ -126,8 +127,8 @@ static VOID number(struct out *o, struct spec *sp, ULONG64 v, char sign)
 		prefix[i++] = '0';
 		prefix[i++] = sp->conv;
 	}
-	if (sp->alt && v && base == 8 && !zeros)
-		zeros = 1;
+	if (sp->alt && base == 8 && !zeros && (v || !t.n))
+		zeros = 1;	/* '#': an octal number starts with 0 */
 	field(o, sp, prefix, zeros, &t);
 }
 
@@ -246,7 +247,10 @@ static VOID convert(struct out *o, struct spec *sp, va_list *ap)
 	case 'Z':
 		counted(o, sp, ap);
 		break;
-	default:	/* "%%" and unknown conversions print as themselves */
+	case 'n':	/* never writes (MSVC refuses it too): skip its pointer */
+		(VOID)va_arg(*ap, PVOID);
+		break;
+	default:	/* "%%", and of an unknown one its letter alone */
 		put(o, sp->conv);
 	}
 }

@@ -4,16 +4,30 @@
  */
 #include "ki.h"
 
+/*
+ * The length is counted in a SIZE_T: a string too long for a USHORT is
+ * cut, never counted round for ever. WDK (RtlInitAnsiString,
+ * WdmlibRtlInitUnicodeStringEx): beyond the limit, Length is the limit
+ * less one character, MaximumLength the limit (0xFFFF bytes for 8-bit
+ * strings, 0xFFFE for 16-bit ones, UNICODE_STRING_MAX_BYTES).
+ */
+static USHORT cut_length(SIZE_T bytes, SIZE_T limit, SIZE_T unit)
+{
+	return (USHORT)(bytes < limit ? bytes : limit - unit);
+}
+
 VOID RtlInitUnicodeString(PUNICODE_STRING Destination, PCWSTR Source)
 {
-	USHORT n = 0;
+	SIZE_T n = 0;
 
 	if (Source)
-		while (Source[n / sizeof(WCHAR)])
-			n += sizeof(WCHAR);
+		while (Source[n] && n < 0x7fff)
+			n++;
 	Destination->Buffer = (PWSTR)Source;
-	Destination->Length = n;
-	Destination->MaximumLength = Source ? n + sizeof(WCHAR) : 0;
+	Destination->Length = cut_length(n * sizeof(WCHAR), 0xfffe,
+				      sizeof(WCHAR));
+	Destination->MaximumLength = Source ? Destination->Length +
+					      sizeof(WCHAR) : 0;
 }
 
 /* ASCII folding only: the simulator's object names are ASCII. */
@@ -47,12 +61,13 @@ BOOLEAN RtlEqualUnicodeString(PCUNICODE_STRING String1,
 /* WDK: Length without the terminator, MaximumLength with it. */
 VOID RtlInitAnsiString(PANSI_STRING DestinationString, PCSZ SourceString)
 {
-	USHORT n = 0;
+	SIZE_T n = 0;
 
 	if (SourceString)
-		while (SourceString[n])
+		while (SourceString[n] && n < 0xffff)
 			n++;
 	DestinationString->Buffer = (PCHAR)SourceString;
-	DestinationString->Length = n;
-	DestinationString->MaximumLength = SourceString ? n + 1 : 0;
+	DestinationString->Length = cut_length(n, 0xffff, 1);
+	DestinationString->MaximumLength = SourceString ?
+		DestinationString->Length + 1 : 0;
 }

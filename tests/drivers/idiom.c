@@ -18,6 +18,7 @@
  *   unload: <count> processors, tsc moved: <yes|no>
  */
 #include <ntddk.h>
+#include <intrin.h>		/* MSVC's intrinsics header, as many drivers include it */
 
 #define IDIOM_TAG 'moiD'
 #define IDIOM_SLOTS 64

@@ -648,11 +648,45 @@ static void test_rtl_memory_and_strings(void **state)
 	assert_int_equal(z.Length, 0);
 }
 
+/* A string longer than a USHORT counts is cut at the WDK's limit, not
+ * counted round (a hang) or wrapped; one just under it is exact. */
+static void test_rtl_init_strings_too_long_are_cut(void **state)
+{
+	static char big[70000];
+	static WCHAR wbig[40000];
+	ANSI_STRING a;
+	UNICODE_STRING u;
+
+	(void)state;
+	memset(big, 'x', sizeof(big) - 1);
+	RtlInitAnsiString(&a, big);
+	assert_int_equal(a.Length, 0xfffe);
+	assert_int_equal(a.MaximumLength, 0xffff);
+	big[0xfffe] = 0;
+	RtlInitAnsiString(&a, big);
+	assert_int_equal(a.Length, 0xfffe);
+	assert_int_equal(a.MaximumLength, 0xffff);
+	big[100] = 0;
+	RtlInitAnsiString(&a, big);
+	assert_int_equal(a.Length, 100);
+	assert_int_equal(a.MaximumLength, 101);
+	for (size_t i = 0; i + 1 < sizeof(wbig) / sizeof(WCHAR); i++)
+		wbig[i] = u'y';
+	RtlInitUnicodeString(&u, wbig);
+	assert_int_equal(u.Length, 0xfffc);
+	assert_int_equal(u.MaximumLength, 0xfffe);
+	wbig[0x7ffe] = 0;	/* 32766 characters: 0xfffc bytes, fits */
+	RtlInitUnicodeString(&u, wbig);
+	assert_int_equal(u.Length, 0xfffc);
+	assert_int_equal(u.MaximumLength, 0xfffe);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_small, teardown)
 		T(test_sample_driver_replays_adds_and_unloads_clean),
+		T(test_rtl_init_strings_too_long_are_cut),
 		T(test_sample_driver_fails_load_with_callback_status),
 		T(test_driver_object_has_names_and_runs_as_current),
 		T(test_pool_charged_to_current_driver),

@@ -100,6 +100,16 @@ static void test_nt_flags_width_and_precision(void **state)
 	expect_nt("0000000000ABCDEF|    0000000000ABCDEF", "%p|%20p",
 		  (PVOID)0xabcdef, (PVOID)0xabcdef);
 	expect_nt("q 100%", "%q 100%%");
+	/* '#' with octal: a leading 0, even for 0 at precision 0 (C11
+	 * 7.21.6.1); %n prints and writes nothing, and takes its pointer off
+	 * the list. */
+	expect_nt("0|    0|017", "%#.0o|%#5.0o|%#o", 0, 0, 15);
+	{
+		int untouched = 7;
+
+		expect_nt("5 7", "%n%d %d", &untouched, 5, untouched);
+		assert_int_equal(untouched, 7);
+	}
 }
 
 static void test_nt_wide_characters_and_strings(void **state)
