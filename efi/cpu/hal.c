@@ -65,19 +65,6 @@ relax(VOID)
 	cpu_pause();
 }
 
-/* Every active processor's loop runs its DPCs each turn (hal_ap_idle;
- * the BSP's while it waits, and the core's own waits). An AP asleep
- * until its next tick is woken at once. */
-static VOID
-kick(ULONG index)
-{
-	struct cpu *c = cpu_by_index(&machine, index);
-
-	if (c && c->state == CPU_ONLINE && c->mp != machine.bsp &&
-	    !__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE))
-		hal_wake(c);
-}
-
 /* Wake AP c if it sleeps between its ticks (arch/x86/apic.c), counted
  * for `stats`; any processor may call it. */
 void
@@ -87,17 +74,42 @@ hal_wake(struct cpu *c)
 		__atomic_add_fetch(&c->wakes, 1, __ATOMIC_RELAXED);
 }
 
+/* c, if it is an AP whose loop runs (one told to stop is left alone). */
+static void
+wake_loop(struct cpu *c)
+{
+	if (c->state == CPU_ONLINE && c->mp != machine.bsp &&
+	    !__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE))
+		hal_wake(c);
+}
+
+/* Every active processor's loop runs its DPCs each turn (hal_ap_idle;
+ * the BSP's while it waits, and the core's own waits). An AP asleep
+ * until its next tick is woken at once. */
+static VOID
+kick(ULONG index)
+{
+	struct cpu *c = cpu_by_index(&machine, index);
+
+	if (c)
+		wake_loop(c);
+}
+
 /* A broadcast wakes each AP asleep between its ticks, as a real IPI
- * would: a rendezvous otherwise waits for the last one's tick. */
+ * would: a rendezvous otherwise waits for the last one's tick. One pass
+ * over the slots, not a lookup per index. */
 static VOID
 post(ULONG count, VOID (*entry)(ULONG_PTR), ULONG_PTR arg)
 {
-	ULONG me = current(), i;
+	ULONG me = current(), n;
+	struct cpu *c;
 
 	ipi_post(count, me, entry, arg);
-	for (i = 0; i < count; i++)
-		if (i != me)
-			kick(i);
+	for (n = 0; n < machine.nslot; n++) {
+		c = &machine.cpu[n];
+		if (c->index < count && c->index != me)
+			wake_loop(c);
+	}
 }
 
 static BOOLEAN
